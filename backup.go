@@ -1,0 +1,34 @@
+package wechatpay
+
+import (
+	"context"
+	"errors"
+
+	"github.com/wxpay-go/wechatpay/transport"
+)
+
+// backupRetry sends a request once more to the backup domain when the
+// primary one could not be reached or timed out before any response
+// arrived, as WeChat Pay's documentation advises. It sits outside the
+// signer, so the retry carries a fresh timestamp, nonce and signature.
+type backupRetry struct {
+	primary string
+	backup  string
+	next    transport.Doer
+}
+
+func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+	resp, err := b.next.Do(ctx, req)
+	var terr *transport.Error
+	if err == nil || req.BaseURL != b.primary || !errors.As(err, &terr) || !terr.Retryable || ctx.Err() != nil {
+		return resp, err
+	}
+	retry := *req
+	retry.BaseURL = b.backup
+	retry.Header = req.Header.Clone()
+	resp, err2 := b.next.Do(ctx, &retry)
+	if err2 != nil {
+		return nil, errors.Join(err, err2)
+	}
+	return resp, nil
+}

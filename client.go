@@ -1,0 +1,194 @@
+package wechatpay
+
+import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/tls"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/wxpay-go/wechatpay/signer"
+	"github.com/wxpay-go/wechatpay/transport"
+)
+
+// Version is this library's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the primary APIv3/APIv2 domain.
+const DefaultBaseURL = "https://api.mch.weixin.qq.com/"
+
+// DefaultBackupURL is the backup domain WeChat Pay advises for connection
+// failures and timeouts on the primary one.
+const DefaultBackupURL = "https://api2.mch.weixin.qq.com/"
+
+// Config holds a merchant's identity and keys, and the client's knobs.
+// The zero value of every optional field is a good default.
+type Config struct {
+	MchID      string                    // merchant id
+	Serial     string                    // merchant API certificate serial number
+	PrivateKey crypto.Signer             // merchant API private key (*rsa.PrivateKey, or an HSM/KMS signer)
+	Certs      map[string]*rsa.PublicKey // WeChat Pay platform certificate serials and/or public key ids (PUB_KEY_ID_...) -> key
+	Secret     string                    // APIv2 key
+	Merchant   *tls.Certificate          // merchant certificate + key for v2 requests marked "security"
+	BaseURL    string                    // default DefaultBaseURL
+	TLSConfig  *tls.Config               // optional base TLS settings (e.g. RootCAs of a test server)
+
+	// BackupURL receives one retry of a request whose connection failed or
+	// timed out on BaseURL before any response arrived. Default
+	// DefaultBackupURL when BaseURL is the default, else none; "-" turns
+	// the retry off.
+	BackupURL string
+	// PlatformSerial is sent as Wechatpay-Serial on every APIv3 request.
+	// Default: the only public key id (PUB_KEY_ID_...) in Certs, else the
+	// only serial in Certs, else none. A "headers" option overrides it.
+	PlatformSerial string
+	// Timeout bounds one attempt when the context sets no sooner deadline.
+	// Default transport.DefaultTimeout.
+	Timeout time.Duration
+	// MaxResponseBytes bounds a response body. Default
+	// transport.DefaultMaxResponseBytes.
+	MaxResponseBytes int
+	// Transport sends requests. Default: fasthttp with TLSConfig, Timeout
+	// and MaxResponseBytes; transport.NetHTTP plugs in net/http instead.
+	Transport transport.Doer
+	// Keys replaces Certs as the source of platform keys (a rotating
+	// certificate store, say).
+	Keys signer.Keys
+	// Signer and Verifier replace the APIv3 middlewares built from the
+	// keys above (a remote signing service, a custom verifier). Requests
+	// pass backup retry -> Signer -> Verifier -> Transport.
+	Signer   transport.Middleware
+	Verifier transport.Middleware
+}
+
+// Client sends APIv3 and APIv2 requests. It is safe for concurrent use.
+type Client struct {
+	cfg       Config
+	baseURL   string
+	userAgent string
+	v3        transport.Doer // the APIv3 middleware stack
+}
+
+// New checks cfg and returns a client. Every problem is reported as a
+// *ConfigError naming the field.
+func New(cfg Config) (*Client, error) {
+	if cfg.MchID == "" {
+		return nil, &ConfigError{Field: "MchID", Reason: "is empty"}
+	}
+	if strings.ContainsAny(cfg.MchID, "\",\r\n ") {
+		return nil, &ConfigError{Field: "MchID", Reason: fmt.Sprintf("%q contains characters an Authorization header cannot carry", cfg.MchID)}
+	}
+	if cfg.Signer == nil {
+		if cfg.PrivateKey == nil {
+			return nil, &ConfigError{Field: "PrivateKey", Reason: "is nil (APIv3 requests are signed with it)"}
+		}
+		if _, ok := cfg.PrivateKey.Public().(*rsa.PublicKey); !ok {
+			return nil, &ConfigError{Field: "PrivateKey", Reason: fmt.Sprintf("is a %T signer; APIv3 needs RSA", cfg.PrivateKey.Public())}
+		}
+		if cfg.Serial == "" {
+			return nil, &ConfigError{Field: "Serial", Reason: "is empty (the merchant API certificate serial number)"}
+		}
+		if strings.ContainsAny(cfg.Serial, "\",\r\n ") {
+			return nil, &ConfigError{Field: "Serial", Reason: fmt.Sprintf("%q contains characters an Authorization header cannot carry", cfg.Serial)}
+		}
+	}
+	if _, ok := cfg.Certs[cfg.Serial]; ok && cfg.Serial != "" {
+		return nil, &ConfigError{Field: "Serial", Reason: fmt.Sprintf("%s is the merchant serial but also names a platform key in Certs; the merchant and platform keys were mixed up", cfg.Serial)}
+	}
+	for serial, key := range cfg.Certs {
+		if key == nil {
+			return nil, &ConfigError{Field: "Certs", Reason: fmt.Sprintf("key for %s is nil", serial)}
+		}
+	}
+	if cfg.Verifier == nil && cfg.Keys == nil && len(cfg.Certs) == 0 {
+		return nil, &ConfigError{Field: "Certs", Reason: "is empty: responses cannot be verified without a platform certificate or public key"}
+	}
+
+	base, err := normalizeBaseURL("BaseURL", cfg.BaseURL, DefaultBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	backup := cfg.BackupURL
+	switch {
+	case backup == "-":
+		backup = ""
+	case backup == "" && base == DefaultBaseURL:
+		backup = DefaultBackupURL
+	case backup != "":
+		if backup, err = normalizeBaseURL("BackupURL", backup, ""); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.PlatformSerial == "" {
+		cfg.PlatformSerial = defaultPlatformSerial(cfg.Certs)
+	}
+
+	c := &Client{cfg: cfg, baseURL: base, userAgent: userAgent()}
+	var next transport.Doer = cfg.Transport
+	if next == nil {
+		next = transport.NewFastHTTP(transport.FastHTTPOptions{
+			TLSConfig: cfg.TLSConfig, Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes,
+		})
+	}
+	keys := cfg.Keys
+	if keys == nil {
+		keys = signer.StaticKeys(cfg.Certs)
+	}
+	if cfg.Verifier != nil {
+		next = cfg.Verifier(next)
+	} else {
+		next = &signer.Verifier{Keys: keys, Next: next}
+	}
+	if cfg.Signer != nil {
+		next = cfg.Signer(next)
+	} else {
+		next = &signer.Signer{MchID: cfg.MchID, Serial: cfg.Serial, Key: cfg.PrivateKey, Next: next}
+	}
+	if backup != "" {
+		next = &backupRetry{primary: base, backup: backup, next: next}
+	}
+	c.v3 = next
+	return c, nil
+}
+
+// normalizeBaseURL checks an absolute http(s) URL and makes it end in "/".
+func normalizeBaseURL(field, u, def string) (string, error) {
+	if u == "" {
+		return def, nil
+	}
+	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return "", &ConfigError{Field: field, Reason: fmt.Sprintf("%q is not an absolute http(s) URL", u)}
+	}
+	if strings.ContainsAny(u, "?#") {
+		return "", &ConfigError{Field: field, Reason: fmt.Sprintf("%q has a query or fragment", u)}
+	}
+	if !strings.HasSuffix(u, "/") {
+		u += "/"
+	}
+	return u, nil
+}
+
+func defaultPlatformSerial(certs map[string]*rsa.PublicKey) string {
+	var keyID, any string
+	nKeyIDs := 0
+	for serial := range certs {
+		any = serial
+		if strings.HasPrefix(serial, "PUB_KEY_ID_") {
+			keyID = serial
+			nKeyIDs++
+		}
+	}
+	switch {
+	case nKeyIDs == 1:
+		return keyID
+	case nKeyIDs == 0 && len(certs) == 1:
+		return any
+	}
+	return ""
+}
+
+func userAgent() string {
+	return "wechatpay-go/" + Version + " (github.com/wxpay-go/wechatpay) " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
+}

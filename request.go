@@ -1,0 +1,294 @@
+package wechatpay
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/wxpay-go/wechatpay/internal/catalog"
+	"github.com/wxpay-go/wechatpay/transport"
+)
+
+// Option keys, as in the PHP SDK. Every other key of an option map is a
+// URI template variable.
+const (
+	optJSON      = "json"      // M, a struct, or raw JSON as string/[]byte (sent byte-exact)
+	optQuery     = "query"     // M, map[string]string or url.Values
+	optHeaders   = "headers"   // M, map[string]string or http.Header
+	optBody      = "body"      // []byte, string or io.Reader, sent as is
+	optBaseURI   = "base_uri"  // another base URL for this request
+	optXML       = "xml"       // APIv2 payload
+	optSecurity  = "security"  // APIv2: send with the merchant certificate
+	optNonceless = "nonceless" // APIv2: do not add nonce_str
+)
+
+func isOption(k string) bool {
+	switch k {
+	case optJSON, optQuery, optHeaders, optBody, optBaseURI, optXML, optSecurity, optNonceless:
+		return true
+	}
+	return false
+}
+
+// build expands the template and assembles an APIv3 request. Everything
+// that could put a wrong request on the wire is refused here.
+func (c *Client) build(method, template string, o M) (*transport.Request, error) {
+	fail := func(reason string, err error) (*transport.Request, error) {
+		return nil, &RequestError{Method: method, Path: template, Reason: reason, Err: err}
+	}
+	if strings.HasPrefix(template, "v2/") {
+		return fail("APIv2 (XML) requests are not supported by this client yet", nil)
+	}
+	uri, used, err := expand(template, o)
+	if err != nil {
+		return nil, err
+	}
+	nVars := 0
+	for k := range o {
+		if !isOption(k) {
+			nVars++
+		}
+	}
+	if used != nVars {
+		return fail(unusedKeys(template, o), nil)
+	}
+
+	req := &transport.Request{Method: method, BaseURL: c.baseURL, URI: uri, Header: make(http.Header, 6)}
+	if v, ok := o[optBaseURI]; ok {
+		s, ok := v.(string)
+		if !ok {
+			return fail(fmt.Sprintf("option %q must be a string, not %T", optBaseURI, v), nil)
+		}
+		if req.BaseURL, err = normalizeBaseURL("base_uri", s, c.baseURL); err != nil {
+			return fail("option base_uri", err)
+		}
+	}
+	if v, ok := o[optQuery]; ok && v != nil {
+		q, err := encodeQuery(v)
+		if err != nil {
+			return fail("option query", err)
+		}
+		if q != "" {
+			sep := "?"
+			if strings.Contains(req.URI, "?") {
+				sep = "&"
+			}
+			req.URI += sep + q
+		}
+	}
+
+	h := req.Header
+	h["Accept"] = []string{"application/json"}
+	h["User-Agent"] = []string{c.userAgent}
+	if c.cfg.PlatformSerial != "" {
+		h["Wechatpay-Serial"] = []string{c.cfg.PlatformSerial}
+	}
+	_, hasJSON := o[optJSON]
+	_, hasBody := o[optBody]
+	switch {
+	case hasJSON && hasBody:
+		return fail(`options "json" and "body" are exclusive`, nil)
+	case hasJSON:
+		if req.Body, err = encodeJSON(o[optJSON]); err != nil {
+			return fail("option json", err)
+		}
+		h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	case hasBody:
+		if req.Body, err = readBody(o[optBody]); err != nil {
+			return fail("option body", err)
+		}
+	}
+	if v, ok := o[optHeaders]; ok && v != nil {
+		if err := mergeHeaders(h, v); err != nil {
+			return fail("option headers", err)
+		}
+	}
+	if ep, ok := catalog.Lookup(method, strings.TrimPrefix(req.Target(), "/")); ok {
+		req.Unsigned = !ep.SignedResponse
+	}
+	return req, nil
+}
+
+// unusedKeys names the keys that are neither options nor variables of the
+// template: most often a misspelled variable or option.
+func unusedKeys(template string, o M) string {
+	vars := templateVars(template)
+	var names []string
+	for k := range o {
+		if !isOption(k) && !vars[k] {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	return fmt.Sprintf("%s %s neither an option nor a variable of the template", quoteList(names), plural(len(names), "is", "are"))
+}
+
+// templateVars lists the variable names of a template's expressions.
+func templateVars(template string) map[string]bool {
+	vars := map[string]bool{}
+	for {
+		i := strings.IndexByte(template, '{')
+		j := strings.IndexByte(template, '}')
+		if i < 0 || j < i {
+			return vars
+		}
+		expr := strings.TrimLeft(template[i+1:j], "+#./;?&")
+		for _, spec := range strings.Split(expr, ",") {
+			name, _, _ := strings.Cut(strings.TrimSuffix(spec, "*"), ":")
+			vars[name] = true
+		}
+		template = template[j+1:]
+	}
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// encodeJSON turns the json option into bytes. Raw JSON is kept byte for
+// byte (it is what gets signed); anything else is marshalled without
+// HTML escaping, as the PHP SDK does.
+func encodeJSON(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case []byte:
+		if !json.Valid(v) {
+			return nil, fmt.Errorf("raw JSON is not valid JSON")
+		}
+		return v, nil
+	case string:
+		if !json.Valid([]byte(v)) {
+			return nil, fmt.Errorf("raw JSON is not valid JSON")
+		}
+		return []byte(v), nil
+	case json.RawMessage:
+		if !json.Valid(v) {
+			return nil, fmt.Errorf("raw JSON is not valid JSON")
+		}
+		return v, nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+func readBody(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case []byte:
+		return v, nil
+	case string:
+		return []byte(v), nil
+	case io.Reader:
+		return io.ReadAll(v)
+	case nil:
+		return nil, nil
+	}
+	return nil, fmt.Errorf("want []byte, string or io.Reader, not %T", v)
+}
+
+// encodeQuery encodes the query option with sorted keys.
+func encodeQuery(v any) (string, error) {
+	switch v := v.(type) {
+	case url.Values:
+		return v.Encode(), nil
+	case map[string]string:
+		q := make(url.Values, len(v))
+		for k, s := range v {
+			q.Set(k, s)
+		}
+		return q.Encode(), nil
+	case M:
+		q := make(url.Values, len(v))
+		for k, x := range v {
+			switch x := x.(type) {
+			case []string:
+				q[k] = x
+			default:
+				s, ok := scalarString(x)
+				if !ok {
+					return "", fmt.Errorf("value of %q is a %T; want a string, number or bool", k, x)
+				}
+				q.Set(k, s)
+			}
+		}
+		return q.Encode(), nil
+	}
+	return "", fmt.Errorf("want M, map[string]string or url.Values, not %T", v)
+}
+
+// scalarString formats a query or header value.
+func scalarString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case fmt.Stringer:
+		return v.String(), true
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, bool:
+		return fmt.Sprint(v), true
+	}
+	return "", false
+}
+
+// mergeHeaders sets the headers option over the defaults, refusing values
+// that would split a header.
+func mergeHeaders(h http.Header, v any) error {
+	set := func(k, s string) error {
+		if strings.ContainsAny(k, "\r\n: ") || k == "" {
+			return fmt.Errorf("header name %q is not valid", k)
+		}
+		if strings.ContainsAny(s, "\r\n") {
+			return fmt.Errorf("header %s: value contains a line break", k)
+		}
+		h[http.CanonicalHeaderKey(k)] = []string{s}
+		return nil
+	}
+	switch v := v.(type) {
+	case http.Header:
+		for k, vs := range v {
+			for _, s := range vs {
+				if err := set(k, s); err != nil {
+					return err
+				}
+			}
+			h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+		}
+	case map[string]string:
+		for k, s := range v {
+			if err := set(k, s); err != nil {
+				return err
+			}
+		}
+	case M:
+		for k, x := range v {
+			s, ok := scalarString(x)
+			if !ok {
+				return fmt.Errorf("header %s: value is a %T; want a string", k, x)
+			}
+			if err := set(k, s); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("want M, map[string]string or http.Header, not %T", v)
+	}
+	return nil
+}

@@ -1,0 +1,244 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// DefaultMaxResponseBytes bounds a response body when no limit is set.
+const DefaultMaxResponseBytes = 16 << 20
+
+// DefaultTimeout bounds one attempt when neither the caller's context nor
+// the configuration sets a shorter deadline.
+const DefaultTimeout = 30 * time.Second
+
+// FastHTTP is the default transport. It reuses connections per host and
+// never rewrites the request target, so what is signed is what is sent.
+type FastHTTP struct {
+	client  *fasthttp.Client
+	timeout time.Duration
+}
+
+// FastHTTPOptions are the knobs of NewFastHTTP; the zero value is usable.
+type FastHTTPOptions struct {
+	TLSConfig        *tls.Config   // base TLS settings (root CAs, client certificates)
+	Timeout          time.Duration // one attempt, when the context sets none sooner; DefaultTimeout if zero
+	MaxResponseBytes int           // DefaultMaxResponseBytes if zero
+	MaxConnsPerHost  int           // fasthttp's default if zero
+}
+
+// NewFastHTTP returns a fasthttp transport.
+func NewFastHTTP(o FastHTTPOptions) *FastHTTP {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxResponseBytes <= 0 {
+		o.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	var tlsConfig *tls.Config
+	if o.TLSConfig != nil {
+		tlsConfig = o.TLSConfig.Clone()
+	}
+	return &FastHTTP{
+		timeout: o.Timeout,
+		client: &fasthttp.Client{
+			TLSConfig:                     tlsConfig,
+			MaxResponseBodySize:           o.MaxResponseBytes,
+			MaxConnsPerHost:               o.MaxConnsPerHost,
+			NoDefaultUserAgentHeader:      true,
+			DisablePathNormalizing:        true,
+			DisableHeaderNamesNormalizing: false,
+			MaxIdemponentCallAttempts:     1, // the backup-domain middleware decides on retries
+			ReadBufferSize:                8 << 10,
+		},
+	}
+}
+
+// Do sends req. The attempt ends at the context's deadline or after the
+// configured timeout, whichever comes first; a cancelled context returns at
+// once.
+func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
+	deadline := time.Now().Add(t.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
+	}
+
+	freq := fasthttp.AcquireRequest()
+	fresp := fasthttp.AcquireResponse()
+	freq.Header.DisableNormalizing()
+	freq.URI().DisablePathNormalizing = true
+	freq.SetRequestURI(req.URL())
+	freq.Header.SetMethod(req.Method)
+	for k, vs := range req.Header {
+		for _, v := range vs {
+			freq.Header.Add(k, v)
+		}
+	}
+	if len(req.Body) > 0 {
+		freq.SetBodyRaw(req.Body)
+	}
+
+	if ctx.Done() == nil {
+		err := t.client.DoDeadline(freq, fresp, deadline)
+		return finish(req, freq, fresp, err)
+	}
+	// fasthttp cannot abort a request in flight: the goroutine owns the
+	// pooled objects until the exchange ends, and the caller gets control
+	// back as soon as its context is done.
+	type result struct {
+		resp *Response
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		err := t.client.DoDeadline(freq, fresp, deadline)
+		resp, err := finish(req, freq, fresp, err)
+		done <- result{resp, err}
+	}()
+	select {
+	case r := <-done:
+		return r.resp, r.err
+	case <-ctx.Done():
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: ctx.Err()}
+	}
+}
+
+// finish converts the fasthttp response and releases the pooled objects.
+func finish(req *Request, freq *fasthttp.Request, fresp *fasthttp.Response, err error) (*Response, error) {
+	defer fasthttp.ReleaseRequest(freq)
+	defer fasthttp.ReleaseResponse(fresp)
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		err = fmt.Errorf("%w: %w", ErrBodyTooLarge, err)
+	}
+	if err != nil {
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Retryable: retryable(err)}
+	}
+	resp := &Response{StatusCode: fresp.StatusCode(), Header: convertHeader(&fresp.Header)}
+	body := fresp.Body()
+	if len(body) > 0 {
+		resp.Body = append([]byte(nil), body...)
+	}
+	return resp, nil
+}
+
+// convertHeader copies a fasthttp response header into an http.Header with
+// three allocations for the values however many there are: one string
+// holding every value, one []string, and the map. Well-known keys are
+// interned.
+func convertHeader(h *fasthttp.ResponseHeader) http.Header {
+	n, size := 0, 0
+	for k, v := range h.All() {
+		n++
+		size += len(v)
+		if canonicalKey(k) == "" {
+			size += len(k)
+		}
+	}
+	buf := make([]byte, 0, size)
+	for k, v := range h.All() {
+		buf = append(buf, v...)
+		if canonicalKey(k) == "" {
+			buf = append(buf, k...)
+		}
+	}
+	all := string(buf)
+	values := make([]string, n)
+	out := make(http.Header, n)
+	i, off := 0, 0
+	for k, v := range h.All() {
+		values[i] = all[off : off+len(v)]
+		off += len(v)
+		key := canonicalKey(k)
+		if key == "" {
+			key = http.CanonicalHeaderKey(all[off : off+len(k)])
+			off += len(k)
+		}
+		if prev, ok := out[key]; ok {
+			out[key] = append(prev, values[i])
+		} else {
+			out[key] = values[i : i+1 : i+1]
+		}
+		i++
+	}
+	return out
+}
+
+// canonicalKey interns the headers WeChat Pay sends on every response.
+func canonicalKey(k []byte) string {
+	switch string(k) {
+	case "Content-Type":
+		return "Content-Type"
+	case "Content-Length":
+		return "Content-Length"
+	case "Content-Encoding":
+		return "Content-Encoding"
+	case "Date":
+		return "Date"
+	case "Server":
+		return "Server"
+	case "Connection":
+		return "Connection"
+	case "Keep-Alive":
+		return "Keep-Alive"
+	case "Request-Id", "Request-ID":
+		return "Request-Id"
+	case "Wechatpay-Nonce":
+		return "Wechatpay-Nonce"
+	case "Wechatpay-Signature":
+		return "Wechatpay-Signature"
+	case "Wechatpay-Timestamp":
+		return "Wechatpay-Timestamp"
+	case "Wechatpay-Serial":
+		return "Wechatpay-Serial"
+	case "Wechatpay-Signature-Type":
+		return "Wechatpay-Signature-Type"
+	}
+	return ""
+}
+
+// retryable tells whether err means that no response arrived, so the
+// request may be sent again to the backup domain.
+func retryable(err error) bool {
+	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
+		return false
+	}
+	var netErr net.Error
+	switch {
+	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout),
+		errors.Is(err, fasthttp.ErrConnectionClosed), errors.Is(err, fasthttp.ErrNoFreeConns),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE):
+		return true
+	case errors.As(err, &netErr):
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr)
+}
+
+// Error is a failed exchange: nothing, or nothing usable, came back.
+type Error struct {
+	Method string
+	URL    string
+	Err    error
+	// Retryable is true when no response arrived (a refused or reset
+	// connection, a timeout), so the backup domain may be tried.
+	Retryable bool
+}
+
+func (e *Error) Error() string {
+	return e.Method + " " + e.URL + ": " + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }

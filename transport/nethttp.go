@@ -1,0 +1,69 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// NetHTTP sends requests through a net/http client, for proxies, tracing
+// round trippers and anything else built on net/http.
+type NetHTTP struct {
+	Client           *http.Client // http.DefaultClient if nil
+	MaxResponseBytes int          // DefaultMaxResponseBytes if zero
+}
+
+// Do sends req with the net/http client.
+func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
+	var body io.Reader
+	if len(req.Body) > 0 {
+		body = bytes.NewReader(req.Body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, req.URL(), body)
+	if err != nil {
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
+	}
+	// Keep the target byte for byte: url.URL would re-encode the path.
+	hreq.URL.Opaque = "//" + hreq.URL.Host + req.Target()
+	if i := strings.IndexByte(hreq.URL.Opaque, '?'); i >= 0 {
+		hreq.URL.RawQuery = hreq.URL.Opaque[i+1:]
+		hreq.URL.Opaque = hreq.URL.Opaque[:i]
+	}
+	for k, vs := range req.Header {
+		hreq.Header[k] = append([]string(nil), vs...)
+	}
+	if ua := req.Header.Get("User-Agent"); ua == "" {
+		hreq.Header.Set("User-Agent", "") // no Go-http-client default: the caller decides
+	}
+	client := t.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	hresp, err := client.Do(hreq)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, &Error{Method: req.Method, URL: req.URL(), Err: ctxErr}
+		}
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Retryable: retryable(err)}
+	}
+	defer hresp.Body.Close()
+	limit := t.MaxResponseBytes
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, int64(limit)+1))
+	if err != nil {
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
+	}
+	if len(data) > limit {
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)}
+	}
+	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data}, nil
+}
+
+// ErrBodyTooLarge reports a response body over the configured limit.
+var ErrBodyTooLarge = errors.New("response body too large")

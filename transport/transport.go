@@ -1,0 +1,85 @@
+// Package transport holds the request and response types that travel
+// through the client's middleware, and the two transports that put them on
+// the wire: fasthttp (the default) and net/http.
+//
+// A middleware is any Doer that wraps another Doer, in the manner of an
+// http.RoundTripper: the APIv3 signer and verifier in package signer are
+// built that way, and so can a user's own (tracing, a remote signing
+// service, a recorder in tests).
+package transport
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/tidwall/gjson"
+)
+
+// Request is one HTTP request as the protocol layers see it.
+//
+// BaseURL and URI are kept apart because the APIv3 signature covers the
+// request target exactly as sent (the path below the host plus the query),
+// while the backup-domain retry swaps only the host part.
+type Request struct {
+	Method  string
+	BaseURL string // scheme, host and an optional path prefix, ending in "/"
+	URI     string // the path below BaseURL with its query, no leading "/"
+	Header  http.Header
+	Body    []byte
+
+	// Unsigned marks an endpoint whose successful response carries no
+	// signature (bill files, complaint images). Verifiers skip it.
+	Unsigned bool
+	// Security asks for the merchant client certificate (APIv2 "security").
+	Security bool
+}
+
+// Target returns the request target as it goes on the wire and into the
+// APIv3 signature: the path of BaseURL, the URI, and a leading "/".
+func (r *Request) Target() string {
+	return basePath(r.BaseURL) + r.URI
+}
+
+// URL returns the absolute URL of the request.
+func (r *Request) URL() string {
+	return r.BaseURL + r.URI
+}
+
+// basePath returns the path of an absolute base URL, "/" at least.
+func basePath(base string) string {
+	_, rest, ok := strings.Cut(base, "://")
+	if !ok {
+		return "/"
+	}
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		return rest[i:]
+	}
+	return "/"
+}
+
+// Response is a received HTTP response with its whole body.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// Get reads one value from a JSON body with a gjson path.
+func (r *Response) Get(path string) gjson.Result {
+	return gjson.GetBytes(r.Body, path)
+}
+
+// Doer sends a request and returns its response.
+type Doer interface {
+	Do(ctx context.Context, req *Request) (*Response, error)
+}
+
+// DoerFunc adapts a function to a Doer.
+type DoerFunc func(ctx context.Context, req *Request) (*Response, error)
+
+// Do calls f.
+func (f DoerFunc) Do(ctx context.Context, req *Request) (*Response, error) { return f(ctx, req) }
+
+// Middleware wraps a Doer in another.
+type Middleware func(next Doer) Doer
