@@ -3,12 +3,12 @@ module github.com/wxpay-go/wechatpay
 go 1.26.0
 
 require (
+	github.com/google/go-cmp v0.7.0
 	github.com/tidwall/gjson v1.20.2
 	github.com/valyala/fasthttp v1.78.0
 )
 
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/molecule-man/go-brrr v1.3.1 // indirect
 	github.com/tidwall/match v1.1.1 // indirect

@@ -1,8 +1,7 @@
 package wechatpay
 
 import (
-	"bytes"
-	"encoding/json"
+		"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -82,11 +81,16 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 		}
 	}
 
+	// One backing array holds the default header values: one allocation
+	// instead of four.
 	h := req.Header
-	h["Accept"] = []string{"application/json"}
-	h["User-Agent"] = []string{c.userAgent}
+	values := make([]string, 4)
+	values[0], values[1] = "application/json", c.userAgent
+	h["Accept"] = values[0:1:1]
+	h["User-Agent"] = values[1:2:2]
 	if c.cfg.PlatformSerial != "" {
-		h["Wechatpay-Serial"] = []string{c.cfg.PlatformSerial}
+		values[2] = c.cfg.PlatformSerial
+		h["Wechatpay-Serial"] = values[2:3:3]
 	}
 	_, hasJSON := o[optJSON]
 	_, hasBody := o[optBody]
@@ -97,7 +101,8 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 		if req.Body, err = encodeJSON(o[optJSON]); err != nil {
 			return fail("option json", err)
 		}
-		h["Content-Type"] = []string{"application/json; charset=utf-8"}
+		values[3] = "application/json; charset=utf-8"
+		h["Content-Type"] = values[3:4:4]
 	case hasBody:
 		if req.Body, err = readBody(o[optBody]); err != nil {
 			return fail("option body", err)
@@ -108,7 +113,11 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 			return fail("option headers", err)
 		}
 	}
-	if ep, ok := catalog.Lookup(method, strings.TrimPrefix(req.Target(), "/")); ok {
+	path := req.URI
+	if base := transport.BasePath(req.BaseURL); base != "/" {
+		path = base[1:] + path
+	}
+	if ep, ok := catalog.Lookup(method, path); ok {
 		req.Unsigned = !ep.SignedResponse
 	}
 	return req, nil
@@ -182,13 +191,7 @@ func encodeJSON(v any) ([]byte, error) {
 		}
 		return v, nil
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return marshalJSON(v)
 }
 
 func readBody(v any) ([]byte, error) {

@@ -33,7 +33,10 @@ func (s *Signer) Do(ctx context.Context, req *transport.Request) (*transport.Res
 	}
 	var nonce [NonceLength]byte
 	fillNonce(&nonce)
-	auth, err := Authorization(s.MchID, s.Serial, s.Key, req.Method, req.Target(), req.Body, now().Unix(), string(nonce[:]))
+	ts := now().Unix()
+	var buf [1024]byte
+	msg := appendRequestMessage(buf[:0], req.Method, transport.BasePath(req.BaseURL), req.URI, ts, string(nonce[:]), req.Body)
+	auth, err := authorization(s.MchID, s.Serial, s.Key, msg, ts, string(nonce[:]))
 	if err != nil {
 		return nil, err
 	}

@@ -70,13 +70,16 @@ func fillNonce(b *[NonceLength]byte) {
 
 // RequestMessage returns the bytes a request signature covers.
 func RequestMessage(method, target string, timestamp int64, nonce string, body []byte) []byte {
-	return appendRequestMessage(nil, method, target, timestamp, nonce, body)
+	return appendRequestMessage(nil, method, "", target, timestamp, nonce, body)
 }
 
-func appendRequestMessage(dst []byte, method, target string, timestamp int64, nonce string, body []byte) []byte {
+// appendRequestMessage takes the target in two parts, the base path and
+// the URI below it, so that callers need not join them.
+func appendRequestMessage(dst []byte, method, targetBase, targetRest string, timestamp int64, nonce string, body []byte) []byte {
 	dst = append(dst, method...)
 	dst = append(dst, '\n')
-	dst = append(dst, target...)
+	dst = append(dst, targetBase...)
+	dst = append(dst, targetRest...)
 	dst = append(dst, '\n')
 	dst = strconv.AppendInt(dst, timestamp, 10)
 	dst = append(dst, '\n')
@@ -150,7 +153,12 @@ var ErrSignatureMismatch = errors.New("signature does not match")
 // Authorization returns the Authorization header value of one request.
 func Authorization(mchID, serial string, key crypto.Signer, method, target string, body []byte, timestamp int64, nonce string) (string, error) {
 	var msgBuf [1024]byte
-	msg := appendRequestMessage(msgBuf[:0], method, target, timestamp, nonce, body)
+	msg := appendRequestMessage(msgBuf[:0], method, "", target, timestamp, nonce, body)
+	return authorization(mchID, serial, key, msg, timestamp, nonce)
+}
+
+// authorization signs a request message and formats the header value.
+func authorization(mchID, serial string, key crypto.Signer, msg []byte, timestamp int64, nonce string) (string, error) {
 	var sigBuf [512]byte
 	sig, err := appendSignature(sigBuf[:0], key, msg)
 	if err != nil {

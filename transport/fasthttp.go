@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
@@ -78,7 +79,8 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	fresp := fasthttp.AcquireResponse()
 	freq.Header.DisableNormalizing()
 	freq.URI().DisablePathNormalizing = true
-	freq.SetRequestURI(req.URL())
+	var url [512]byte
+	freq.SetRequestURIBytes(append(append(url[:0], req.BaseURL...), req.URI...))
 	freq.Header.SetMethod(req.Method)
 	for k, vs := range req.Header {
 		for _, v := range vs {
@@ -133,7 +135,7 @@ func finish(req *Request, freq *fasthttp.Request, fresp *fasthttp.Response, err 
 }
 
 // convertHeader copies a fasthttp response header into an http.Header with
-// three allocations for the values however many there are: one string
+// two allocations for the values however many there are: one string
 // holding every value, one []string, and the map. Well-known keys are
 // interned.
 func convertHeader(h *fasthttp.ResponseHeader) http.Header {
@@ -145,14 +147,15 @@ func convertHeader(h *fasthttp.ResponseHeader) http.Header {
 			size += len(k)
 		}
 	}
-	buf := make([]byte, 0, size)
+	var buf strings.Builder
+	buf.Grow(size)
 	for k, v := range h.All() {
-		buf = append(buf, v...)
+		buf.Write(v)
 		if canonicalKey(k) == "" {
-			buf = append(buf, k...)
+			buf.Write(k)
 		}
 	}
-	all := string(buf)
+	all := buf.String()
 	values := make([]string, n)
 	out := make(http.Header, n)
 	i, off := 0, 0

@@ -38,7 +38,7 @@ type Request struct {
 // Target returns the request target as it goes on the wire and into the
 // APIv3 signature: the path of BaseURL, the URI, and a leading "/".
 func (r *Request) Target() string {
-	return basePath(r.BaseURL) + r.URI
+	return BasePath(r.BaseURL) + r.URI
 }
 
 // URL returns the absolute URL of the request.
@@ -46,8 +46,9 @@ func (r *Request) URL() string {
 	return r.BaseURL + r.URI
 }
 
-// basePath returns the path of an absolute base URL, "/" at least.
-func basePath(base string) string {
+// BasePath returns the path of an absolute base URL, "/" at least: the
+// part of a request target that comes before Request.URI.
+func BasePath(base string) string {
 	_, rest, ok := strings.Cut(base, "://")
 	if !ok {
 		return "/"
