@@ -1,0 +1,62 @@
+// Command wxpay sends WeChat Pay API requests from the command line, and
+// shows the client at work against the built-in test server.
+//
+//	wxpay demo
+//	wxpay -c config.json [-m post] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
+//
+// The config file is JSON:
+//
+//	{
+//	  "mchid": "1230000109",
+//	  "serial": "3775B6A45ACD588826D15E583A95F5DD2C39D42B",
+//	  "privateKey": "/path/to/apiclient_key.pem",
+//	  "certs": {"PUB_KEY_ID_0114232134912410000000000000": "/path/to/pub_key.pem"},
+//	  "secret": "APIv2 key",
+//	  "merchantCert": "/path/to/apiclient_cert.pem",
+//	  "baseURL": "https://api.mch.weixin.qq.com/",
+//	  "rootCA": "/path/to/extra-ca.pem"
+//	}
+//
+// "serial" may be left out when "merchantCert" is given. Key fields take a
+// file path, a file:// URL, PEM text or the bare base64 body.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole command, apart from the process around it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "demo":
+			if err := demo(ctx, stdout); err != nil {
+				fmt.Fprintln(stderr, "wxpay demo:", err)
+				return 1
+			}
+			return 0
+		case "help", "-h", "-help", "--help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+	}
+	return request(ctx, args, stdout, stderr)
+}
+
+const usage = `usage:
+  wxpay demo
+      Start the built-in test server and run the order-reverse calls against it.
+  wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
+      Send one request. URI is a chain such as v3/pay/transactions/id/{transaction_id};
+      -p fills its placeholders, -q adds query parameters, -d is the JSON body.
+`

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wxpay-go/wechatpay/wxpaytest"
+)
+
+func TestDemo(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"demo"}, &out, &out); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"-> POST /v3/pay/transactions/out-trade-no/1217752501201407033233368018/reverse",
+		`"out_trade_no": "1217752501201407033233368018"`,
+		"-> POST /v3/ecommerce/combine-papay/transactions/P20150806125346/reverse",
+		"<- 204, signature verified",
+		"-> GET /v3/pay/transactions/out-trade-no/1217752501201407033233368019?mchid=1230000109",
+		`"trade_state": "NOTPAY"`,
+		"<- refused: POST v3/pay/transactions/out-trade-no/1217752501201407033233368018/reverse: response verification failed: signature does not match",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if n := strings.Count(text, "signature verified"); n != 5 {
+		t.Errorf("%d verified replies, want 5\n%s", n, text)
+	}
+}
+
+// writeConfig writes a config file for srv as a merchant would: PEM files
+// and ids.
+func writeConfig(t *testing.T, srv *wxpaytest.Server) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(name, typ string, der []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(srv.MerchantKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(srv.PlatformPublicKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := fileConfig{
+		MchID:      srv.MchID,
+		Serial:     srv.MerchantSerial,
+		PrivateKey: write("apiclient_key.pem", "PRIVATE KEY", keyDER),
+		Certs:      map[string]string{srv.PlatformKeyID: "file://" + write("pub_key.pem", "PUBLIC KEY", pubDER)},
+		BaseURL:    srv.URL,
+		RootCA:     write("ca.pem", "CERTIFICATE", srv.Certificate().Raw),
+	}
+	data, _ := json.Marshal(cfg)
+	path := filepath.Join(dir, "config.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRequestMode(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	config := writeConfig(t, srv)
+	ctx := context.Background()
+
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"-c", config, "-d", `{"appid":"wxd678efh567hg6787","mchid":"1230000109"}`,
+		"-p", "out_trade_no=1217752501201407033233368018", "-H", "X-Trace: demo",
+		"v3/pay/transactions/out-trade-no/{out_trade_no}/reverse"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), `"out_trade_no": "1217752501201407033233368018"`) || !strings.Contains(stderr.String(), "signature verified") {
+		t.Fatalf("stdout %s\nstderr %s", stdout.String(), stderr.String())
+	}
+	reqs := srv.Requests()
+	last := reqs[len(reqs)-1]
+	if last.Method != "POST" || last.Header.Get("X-Trace") != "demo" || string(last.Body) != `{"appid":"wxd678efh567hg6787","mchid":"1230000109"}` {
+		t.Fatalf("server saw %s %s %q", last.Method, last.Target, last.Body)
+	}
+
+	stdout.Reset()
+	stderr.Reset()
+	code = run(ctx, []string{"-c", config, "-q", "mchid=1230000109", "-p", "out_trade_no=nope",
+		"v3/pay/transactions/out-trade-no/{out_trade_no}"}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "404 ORDER_NOT_EXIST") || !strings.Contains(stdout.String(), `"code": "ORDER_NOT_EXIST"`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout.String(), stderr.String())
+	}
+}
+
+func TestRequestModeErrors(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	config := writeConfig(t, srv)
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"mchid":"1","privatekey_typo":"x"}`), 0o600)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"v3/x"}, 2, "usage"},
+		{[]string{"-c", config, "-m", "TRACE", "v3/x"}, 1, `method "TRACE"`},
+		{[]string{"-c", config, "-p", "novalue", "v3/x"}, 1, "want name=value"},
+		{[]string{"-c", config, "v3/pay/transactions/out-trade-no/{out_trade_no}"}, 1, `variable "out_trade_no" has no value`},
+		{[]string{"-c", bad, "v3/x"}, 1, "privatekey_typo"},
+		{[]string{"-c", "/nonexistent/config.json", "v3/x"}, 1, "no such file"},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tc.args, &stdout, &stderr)
+		if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr.String(), tc.code, tc.want)
+		}
+	}
+	if len(srv.Requests()) != 0 {
+		t.Errorf("bad invocations sent %d requests", len(srv.Requests()))
+	}
+}
