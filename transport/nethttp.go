@@ -27,12 +27,10 @@ func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err != nil {
 		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
 	}
-	// Keep the target byte for byte: url.URL would re-encode the path.
-	hreq.URL.Opaque = "//" + hreq.URL.Host + req.Target()
-	if i := strings.IndexByte(hreq.URL.Opaque, '?'); i >= 0 {
-		hreq.URL.RawQuery = hreq.URL.Opaque[i+1:]
-		hreq.URL.Opaque = hreq.URL.Opaque[:i]
-	}
+	// Keep the target byte for byte: url.URL would re-encode the path. An
+	// Opaque that starts with a single "/" is sent as is, in origin form.
+	path, query, _ := strings.Cut(req.Target(), "?")
+	hreq.URL.Opaque, hreq.URL.RawQuery = path, query
 	for k, vs := range req.Header {
 		hreq.Header[k] = append([]string(nil), vs...)
 	}
