@@ -164,7 +164,7 @@ func TestEndToEndTimeoutsAndCancellation(t *testing.T) {
 	defer cancel()
 	_, err := client.Chain(reverseTemplate).Post(ctx, reverseOptions(srv))
 	var terr *wechatpay.TransportError
-	if !errors.As(err, &terr) {
+	if !errors.As(err, &terr) || !errors.Is(err, context.DeadlineExceeded) || terr.Retryable {
 		t.Errorf("context deadline: %v", err)
 	}
 

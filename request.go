@@ -1,7 +1,7 @@
 package wechatpay
 
 import (
-		"encoding/json"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"

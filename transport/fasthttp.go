@@ -68,8 +68,9 @@ func NewFastHTTP(o FastHTTPOptions) *FastHTTP {
 // once.
 func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	deadline := time.Now().Add(t.timeout)
+	ctxDeadline := false
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+		deadline, ctxDeadline = d, true
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
@@ -95,6 +96,15 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 		err := t.client.DoDeadline(freq, fresp, deadline)
 		return finish(req, freq, fresp, err)
 	}
+	// fasthttp's timer and the context's may fire in either order: a
+	// timeout at the context's deadline is the context's.
+	fromContext := func(err error) error {
+		var terr *Error
+		if ctxDeadline && errors.Is(err, fasthttp.ErrTimeout) && errors.As(err, &terr) {
+			terr.Err, terr.Retryable = errors.Join(context.DeadlineExceeded, terr.Err), false
+		}
+		return err
+	}
 	// fasthttp cannot abort a request in flight: the goroutine owns the
 	// pooled objects until the exchange ends, and the caller gets control
 	// back as soon as its context is done.
@@ -110,7 +120,7 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}()
 	select {
 	case r := <-done:
-		return r.resp, r.err
+		return r.resp, fromContext(r.err)
 	case <-ctx.Done():
 		return nil, &Error{Method: req.Method, URL: req.URL(), Err: ctx.Err()}
 	}

@@ -1,0 +1,103 @@
+package wxpaytest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// route is one endpoint. An empty pattern segment is a path parameter.
+type route struct {
+	method  string
+	pattern []string
+	handle  func(*Server, call) reply
+}
+
+// call is what an endpoint gets of a verified request.
+type call struct {
+	params []string // path parameters, percent-decoded
+	query  url.Values
+	body   []byte
+}
+
+var routes = []route{
+	{http.MethodPost, split("v3/pay/transactions/native"), (*Server).native},
+	{http.MethodGet, split("v3/pay/transactions/id/{transaction_id}"), (*Server).queryByID},
+	{http.MethodGet, split("v3/pay/transactions/out-trade-no/{out_trade_no}"), (*Server).queryByOutTradeNo},
+	{http.MethodPost, split("v3/pay/transactions/out-trade-no/{out_trade_no}/close"), (*Server).close},
+	{http.MethodPost, split("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse"), (*Server).reverse},
+	{http.MethodPost, split("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse"), (*Server).combineReverse},
+}
+
+func split(template string) []string {
+	segs := strings.Split(template, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			segs[i] = ""
+		}
+	}
+	return segs
+}
+
+// match finds the endpoint of a raw request target. The path is split
+// before it is decoded, so an encoded "/" stays inside its parameter.
+func match(method, target string) (*route, call, *Error) {
+	rawPath, rawQuery, _ := strings.Cut(target, "?")
+	if !strings.HasPrefix(rawPath, "/") {
+		return nil, call{}, notFound(rawPath)
+	}
+	segs := strings.Split(rawPath[1:], "/")
+	for i, seg := range segs {
+		dec, err := url.PathUnescape(seg)
+		if err != nil {
+			return nil, call{}, paramError("path segment %q is not valid percent-encoding", seg)
+		}
+		segs[i] = dec
+	}
+	var found *route
+	var params []string
+	pathKnown := false
+	for i := range routes {
+		p, ok := matchSegments(routes[i].pattern, segs)
+		if !ok {
+			continue
+		}
+		pathKnown = true
+		if routes[i].method == method {
+			found, params = &routes[i], p
+			break
+		}
+	}
+	switch {
+	case found == nil && pathKnown:
+		return nil, call{}, &Error{StatusCode: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED",
+			Message: method + " is not allowed on " + rawPath}
+	case found == nil:
+		return nil, call{}, notFound(rawPath)
+	}
+	query, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, call{}, paramError("query string %q is malformed: %v", rawQuery, err)
+	}
+	return found, call{params: params, query: query}, nil
+}
+
+func matchSegments(pattern, segs []string) ([]string, bool) {
+	if len(pattern) != len(segs) {
+		return nil, false
+	}
+	var params []string
+	for i, p := range pattern {
+		switch {
+		case p == "" && segs[i] != "":
+			params = append(params, segs[i])
+		case p != segs[i] || p == "":
+			return nil, false
+		}
+	}
+	return params, true
+}
+
+func notFound(path string) *Error {
+	return &Error{StatusCode: http.StatusNotFound, Code: "NOT_FOUND", Message: "no API at " + path}
+}

@@ -1,0 +1,372 @@
+// Package wxpaytest runs a WeChat Pay APIv3 server for tests, in the
+// manner of net/http/httptest: start it in one line, get a client keyed
+// for it, and read what it saw.
+//
+//	srv := wxpaytest.NewServer()
+//	defer srv.Close()
+//	resp, err := srv.Client().Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse").Post(ctx, wechatpay.M{
+//		"out_trade_no": "1217752501201407033233368018",
+//		"json":         wechatpay.M{"appid": "wxd678efh567hg6787", "mchid": "1230000109"},
+//	})
+//
+// The server listens on 127.0.0.1 over HTTPS and is as strict as WeChat
+// Pay: every request must carry a valid Authorization header (mchid,
+// serial_no, a timestamp within 300 seconds of the server clock, a nonce
+// not used before, and an RSA-SHA256 signature by MerchantKey over the
+// request target exactly as received, so a target sent in absolute form
+// fails), Accept: application/json, a User-Agent, and, with a body,
+// Content-Type: application/json and valid JSON; a Wechatpay-Serial
+// header, if sent, must name PlatformKeyID. Every reply, errors and 204s included, carries a Request-ID and is
+// signed with PlatformKey under PlatformKeyID.
+//
+// # Endpoints
+//
+// An in-memory order book backs these APIv3 endpoints:
+//
+//	POST /v3/pay/transactions/native                         200 {"code_url"}
+//	GET  /v3/pay/transactions/id/{transaction_id}?mchid=     200 the order
+//	GET  /v3/pay/transactions/out-trade-no/{out_trade_no}?mchid=
+//	                                                          200 the order
+//	POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close
+//	                                                          204
+//	POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse
+//	                                                          200 {"appid","mchid","out_trade_no"}
+//	POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse
+//	                                                          204
+//
+// Path parameters are percent-decoded, so order numbers may hold any
+// character. Native orders start NOTPAY; SetPaid moves one to SUCCESS.
+// Closing moves an unpaid order to CLOSED (400 ORDER_PAID once paid);
+// reversing moves any order to REVOKED and may be repeated.
+//
+// # Error replies
+//
+// Errors are JSON {"code","message"} where the message names what is
+// wrong, and are recorded as the Err of the request:
+//
+//	401 SIGN_ERROR            anything wrong with the Authorization header or signature
+//	400 PARAM_ERROR           bad headers or body, a missing or malformed field (named
+//	                          as in "sub_orders[0].sub_mchid"), or a mchid in the body
+//	                          or query that is not MchID
+//	400 APPID_MCHID_NOT_MATCH an appid (combine_appid) that is not AppID
+//	403 OUT_TRADE_NO_USED     a native order whose out_trade_no exists already
+//	400 ORDER_PAID            closing a paid order
+//	404 ORDER_NOT_EXIST       an unknown order
+//	404 NOT_FOUND             an unknown path
+//	405 METHOD_NOT_ALLOWED    a known path with another method
+//
+// # Fixtures
+//
+// Every server starts with the orders of the WeChat Pay documentation
+// examples, so those snippets run verbatim:
+//
+//   - order out_trade_no "1217752501201407033233368018", transaction_id
+//     "4200000985202103031441826014", appid AppID, mchid MchID, a code
+//     payment (trade_type MICROPAY) in state USERPAYING, amount 100 CNY;
+//   - combine order combine_out_trade_no "P20150806125346", combine_appid
+//     AppID, with one sub order {mchid MchID, out_trade_no
+//     "20150806125346", sub_mchid "1900000109", sub_appid
+//     "wxd678efh567hg6999"}.
+package wxpaytest
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"errors"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/wxpay-go/wechatpay"
+)
+
+// Defaults of a new server, taken from the WeChat Pay documentation.
+const (
+	DefaultMchID = "1230000109"
+	DefaultAppID = "wxd678efh567hg6787"
+)
+
+// maxBody bounds a request body; WeChat Pay requests are small.
+const maxBody = 1 << 20
+
+// Server is a WeChat Pay APIv3 server for tests. Its exported fields are
+// set by NewServer and must not change afterwards, except SlowDelay.
+type Server struct {
+	URL            string          // base URL, "https://127.0.0.1:port/"
+	MchID          string          // the merchant the server accepts
+	AppID          string          // the appid bound to MchID
+	MerchantSerial string          // serial_no of the merchant API certificate
+	MerchantKey    *rsa.PrivateKey // the merchant API key requests must be signed with
+	PlatformKeyID  string          // the WeChat Pay public key id replies are signed under
+	PlatformKey    *rsa.PrivateKey // the WeChat Pay platform key replies are signed with
+
+	// SlowDelay is how long a Slow fault holds its reply; 2 s by default.
+	// Set it before injecting the fault.
+	SlowDelay time.Duration
+
+	ts     *httptest.Server
+	closed chan struct{} // closed by Close, to cut Slow faults short
+	ridPre string        // Request-ID prefix, unique to this server
+
+	mu       sync.Mutex
+	clock    func() time.Time
+	received []*Received
+	faults   []Fault
+	nonces   map[string]int64 // nonce -> its request timestamp
+	book     orderBook
+	client   *wechatpay.Client
+	seq      uint64
+}
+
+// Received is one request as the server got it.
+type Received struct {
+	Method string
+	Target string // the request target (path and query) exactly as received
+	Header http.Header
+	Body   []byte
+	Err    error // why the server refused the request (an *Error), nil if it accepted it
+	Fault  Fault // the injected fault this request consumed, 0 if none
+}
+
+// Option configures a server.
+type Option func(*Server)
+
+// WithMchID makes the server accept another merchant id than DefaultMchID.
+// The fixtures follow it.
+func WithMchID(mchID string) Option {
+	return func(s *Server) { s.MchID = mchID }
+}
+
+// NewServer starts a server on 127.0.0.1 over HTTPS. Close it when done.
+func NewServer(opts ...Option) *Server {
+	merchant, platform := sharedKeys()
+	s := &Server{
+		MchID:       DefaultMchID,
+		AppID:       DefaultAppID,
+		MerchantKey: merchant,
+		PlatformKey: platform,
+		SlowDelay:   2 * time.Second,
+		closed:      make(chan struct{}),
+		clock:       time.Now,
+		nonces:      make(map[string]int64),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.MerchantSerial = serialOf(&merchant.PublicKey)
+	s.PlatformKeyID = "PUB_KEY_ID_0114" + s.MchID + "2026010100000001"
+	var rid [8]byte
+	rand.Read(rid[:])
+	s.ridPre = hex.EncodeToString(rid[:])
+	s.book = newOrderBook(s.MchID, s.AppID)
+
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	// Clients that drop connections on purpose (timeouts, resets) would
+	// otherwise fill test output with TLS handshake noise.
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.StartTLS()
+	s.URL = s.ts.URL + "/"
+	return s
+}
+
+// Close shuts the server down, cutting pending Slow replies short, and
+// waits for the requests in flight.
+func (s *Server) Close() {
+	select {
+	case <-s.closed:
+	default:
+		close(s.closed)
+	}
+	s.ts.Close()
+}
+
+// Certificate returns the server's TLS certificate.
+func (s *Server) Certificate() *x509.Certificate {
+	return s.ts.Certificate()
+}
+
+// PlatformPublicKey returns the public half of PlatformKey, the key that
+// verifies the server's replies.
+func (s *Server) PlatformPublicKey() *rsa.PublicKey {
+	return &s.PlatformKey.PublicKey
+}
+
+// Config returns a client configuration keyed for the server: its
+// merchant, keys, URL (with the backup-domain retry off) and a TLS
+// configuration that trusts its certificate. Each call returns a fresh
+// copy to adjust and pass to wechatpay.New.
+func (s *Server) Config() wechatpay.Config {
+	roots := x509.NewCertPool()
+	roots.AddCert(s.Certificate())
+	return wechatpay.Config{
+		MchID:      s.MchID,
+		Serial:     s.MerchantSerial,
+		PrivateKey: s.MerchantKey,
+		Certs:      map[string]*rsa.PublicKey{s.PlatformKeyID: s.PlatformPublicKey()},
+		BaseURL:    s.URL,
+		BackupURL:  "-",
+		TLSConfig:  &tls.Config{RootCAs: roots},
+	}
+}
+
+// Client returns a client built from Config, the same one on every call.
+func (s *Server) Client() *wechatpay.Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.client == nil {
+		c, err := wechatpay.New(s.Config())
+		if err != nil {
+			panic("wxpaytest: the server's own Config is refused: " + err.Error())
+		}
+		s.client = c
+	}
+	return s.client
+}
+
+// Requests returns a copy of the requests received since the start or the
+// last Reset, in arrival order.
+func (s *Server) Requests() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Received, len(s.received))
+	for i, r := range s.received {
+		out[i] = *r
+		out[i].Header = r.Header.Clone()
+		out[i].Body = append([]byte(nil), r.Body...)
+	}
+	return out
+}
+
+// Reset forgets the recorded requests. Orders and pending faults stay.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.received = nil
+}
+
+// SetClock replaces the server clock, which checks request timestamps and
+// stamps replies; nil restores time.Now. The client keeps its own clock.
+func (s *Server) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clock = now
+}
+
+func (s *Server) now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clock()
+}
+
+// Error is a request the server refused, as WeChat Pay describes it in
+// the reply.
+type Error struct {
+	StatusCode int
+	Code       string // SIGN_ERROR, PARAM_ERROR, ORDER_NOT_EXIST, ...
+	Message    string
+}
+
+func (e *Error) Error() string {
+	return strconv.Itoa(e.StatusCode) + " " + e.Code + ": " + e.Message
+}
+
+// reply is what a handler answers: a status and a JSON body (none for a
+// 204), or a refusal.
+type reply struct {
+	status int
+	body   []byte
+	err    *Error
+}
+
+// serve records the request, verifies it, runs the endpoint unless a fault
+// says the request never gets that far, and answers as the fault says.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	rec := &Received{Method: r.Method, Target: r.RequestURI, Header: r.Header.Clone(), Body: body}
+	s.mu.Lock()
+	s.received = append(s.received, rec)
+	if len(s.faults) > 0 {
+		rec.Fault = s.faults[0]
+		s.faults = s.faults[1:]
+	}
+	fault, delay := rec.Fault, s.SlowDelay
+	s.mu.Unlock()
+
+	// A server error or a reset happens before the order book is reached,
+	// so the request changes nothing; the other faults tamper with the
+	// reply of a request that was carried out.
+	rep := s.handle(r, body, readErr, fault != ServerError && fault != ResetConnection)
+	if rep.err != nil {
+		s.mu.Lock()
+		rec.Err = rep.err
+		s.mu.Unlock()
+	}
+
+	switch fault {
+	case ResetConnection:
+		resetConnection(w)
+		return
+	case ServerError:
+		rep = fail(http.StatusInternalServerError, "SYSTEM_ERROR", "system error, please retry later")
+	case Slow:
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			// The client gave up. Returning would make net/http send an
+			// empty 200 on whatever is left of the connection.
+			panic(http.ErrAbortHandler)
+		case <-s.closed:
+		}
+	}
+	s.write(w, rep, fault)
+}
+
+// handle verifies the request and, if run is set, carries it out.
+func (s *Server) handle(r *http.Request, body []byte, readErr error, run bool) reply {
+	if readErr != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(readErr, &tooBig) {
+			return fail(http.StatusBadRequest, "PARAM_ERROR", "request body is larger than 1 MiB")
+		}
+		return fail(http.StatusBadRequest, "PARAM_ERROR", "reading the request body: "+readErr.Error())
+	}
+	if err := s.verify(r, body); err != nil {
+		return reply{status: err.StatusCode, err: err}
+	}
+	rt, call, err := match(r.Method, r.RequestURI)
+	if err == nil {
+		err = s.checkHeaders(r.Header, body)
+	}
+	if err != nil {
+		return reply{status: err.StatusCode, err: err}
+	}
+	if !run {
+		return reply{status: http.StatusOK}
+	}
+	call.body = body
+	return rt.handle(s, call)
+}
+
+func fail(status int, code, message string) reply {
+	return reply{status: status, err: &Error{StatusCode: status, Code: code, Message: message}}
+}
+
+func (s *Server) requestID() string {
+	s.mu.Lock()
+	s.seq++
+	n := s.seq
+	s.mu.Unlock()
+	return s.ridPre + "-" + strconv.FormatUint(n, 10)
+}
