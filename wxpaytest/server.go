@@ -85,6 +85,7 @@ import (
 	"time"
 
 	"github.com/wxpay-go/wechatpay"
+	"github.com/wxpay-go/wechatpay/signer"
 )
 
 // Defaults of a new server, taken from the WeChat Pay documentation.
@@ -106,6 +107,7 @@ type Server struct {
 	MerchantKey    *rsa.PrivateKey // the merchant API key requests must be signed with
 	PlatformKeyID  string          // the WeChat Pay public key id replies are signed under
 	PlatformKey    *rsa.PrivateKey // the WeChat Pay platform key replies are signed with
+	APIv3Key       string          // the merchant's 32-byte APIv3 key (AES-256-GCM for callbacks and certificates)
 
 	// SlowDelay is how long a Slow fault holds its reply; 2 s by default.
 	// Set it before injecting the fault.
@@ -165,6 +167,7 @@ func NewServer(opts ...Option) *Server {
 	var rid [8]byte
 	rand.Read(rid[:])
 	s.ridPre = hex.EncodeToString(rid[:])
+	s.APIv3Key = signer.Nonce() // 32 characters of [0-9A-Za-z], as the merchant console asks for
 	s.book = newOrderBook(s.MchID, s.AppID)
 
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
