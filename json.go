@@ -136,6 +136,8 @@ func appendJSONArray(dst []byte, n int, at func(int) any, depth int) ([]byte, bo
 	return append(dst, ']'), true
 }
 
+// appendSortedKeys appends the keys of m to dst in order; a caller with a
+// small stack array avoids allocating.
 func appendSortedKeys[V any](dst []string, m map[string]V) []string {
 	for k := range m {
 		dst = append(dst, k)

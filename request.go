@@ -19,7 +19,7 @@ const (
 	optJSON      = "json"      // M, a struct, or raw JSON as string/[]byte (sent byte-exact)
 	optQuery     = "query"     // M, map[string]string or url.Values
 	optHeaders   = "headers"   // M, map[string]string or http.Header
-	optBody      = "body"      // []byte, string or io.Reader, sent as is
+	optBody      = "body"      // []byte, string or io.Reader, sent as is; or a Body (a media upload), streamed
 	optBaseURI   = "base_uri"  // another base URL for this request
 	optXML       = "xml"       // APIv2 payload
 	optSecurity  = "security"  // APIv2: send with the merchant certificate
@@ -104,7 +104,7 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 		values[3] = "application/json; charset=utf-8"
 		h["Content-Type"] = values[3:4:4]
 	case hasBody:
-		if req.Body, err = readBody(o[optBody]); err != nil {
+		if err = setBody(req, o[optBody]); err != nil {
 			return fail("option body", err)
 		}
 	}
@@ -226,7 +226,7 @@ func encodeQuery(v any) (string, error) {
 			case []string:
 				q[k] = x
 			default:
-				s, ok := scalarString(x)
+				s, ok := formatScalar(x)
 				if !ok {
 					return "", fmt.Errorf("value of %q is a %T; want a string, number or bool", k, x)
 				}
@@ -238,18 +238,6 @@ func encodeQuery(v any) (string, error) {
 	return "", fmt.Errorf("want M, map[string]string or url.Values, not %T", v)
 }
 
-// scalarString formats a query or header value.
-func scalarString(v any) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		return v, true
-	case fmt.Stringer:
-		return v.String(), true
-	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64, bool:
-		return fmt.Sprint(v), true
-	}
-	return "", false
-}
 
 // mergeHeaders sets the headers option over the defaults, refusing values
 // that would split a header.
@@ -282,7 +270,7 @@ func mergeHeaders(h http.Header, v any) error {
 		}
 	case M:
 		for k, x := range v {
-			s, ok := scalarString(x)
+			s, ok := formatScalar(x)
 			if !ok {
 				return fmt.Errorf("header %s: value is a %T; want a string", k, x)
 			}

@@ -723,12 +723,12 @@ func (x *expander) value(spec varspec) (varValue, error) {
 		}
 	case map[string]string:
 		v = varValue{kind: kindMap, items: make([]string, 0, 2*len(raw))}
-		for _, k := range sortedKeys(raw) {
+		for _, k := range appendSortedKeys(nil, raw) {
 			v.items = append(v.items, k, raw[k])
 		}
 	case map[string]any:
 		v = varValue{kind: kindMap, items: make([]string, 0, 2*len(raw))}
-		for _, k := range sortedKeys(raw) {
+		for _, k := range appendSortedKeys(nil, raw) {
 			s, ok := formatScalar(raw[k])
 			if !ok {
 				return varValue{}, x.valueError(spec.name, fmt.Sprintf("has a map value of unsupported type %T", raw[k]))
@@ -794,15 +794,6 @@ func formatScalar(v any) (string, bool) {
 	return "", false
 }
 
-// sortedKeys returns the keys of m in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
 
 // truncateChars returns the first n characters (not bytes) of s, as the prefix
 // modifier counts them.
