@@ -238,7 +238,6 @@ func encodeQuery(v any) (string, error) {
 	return "", fmt.Errorf("want M, map[string]string or url.Values, not %T", v)
 }
 
-
 // mergeHeaders sets the headers option over the defaults, refusing values
 // that would split a header.
 func mergeHeaders(h http.Header, v any) error {

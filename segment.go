@@ -794,7 +794,6 @@ func formatScalar(v any) (string, bool) {
 	return "", false
 }
 
-
 // truncateChars returns the first n characters (not bytes) of s, as the prefix
 // modifier counts them.
 func truncateChars(s string, n int) string {
