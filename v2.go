@@ -1,0 +1,440 @@
+package wechatpay
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/wxpay-go/wechatpay/internal/catalog"
+	"github.com/wxpay-go/wechatpay/transformer"
+	"github.com/wxpay-go/wechatpay/transport"
+	"github.com/wxpay-go/wechatpay/xmlsign"
+)
+
+// APIv2: a chain whose first segment is "v2" is an XML request signed with
+// the APIv2 key (Config.Secret). The "v2/" prefix names the protocol and
+// is not sent: v2/secapi/pay/reverse is POST /secapi/pay/reverse.
+
+// Headers of APIv2 requests, as the PHP SDK sends them. Replies are XML,
+// bills are text or gzip.
+const (
+	v2Accept      = "text/xml, text/plain, application/x-gzip"
+	v2ContentType = "text/xml; charset=utf-8"
+)
+
+func isV2(template string) bool {
+	return template == "v2" || strings.HasPrefix(template, "v2/")
+}
+
+// buildV2 assembles an unsigned APIv2 request: the xmlsign middleware
+// adds nonce_str and sign on the way out. Everything that would send a
+// request WeChat Pay must refuse, or one signed for another merchant, is
+// refused here.
+func (c *Client) buildV2(method, template string, o M) (*transport.Request, error) {
+	fail := func(reason string, err error) (*transport.Request, error) {
+		return nil, &RequestError{Method: method, Path: template, Reason: reason, Err: err}
+	}
+	if c.v2 == nil {
+		return fail("APIv2 is not configured: Config.Secret (the APIv2 key) is empty", nil)
+	}
+	uri, used, err := expand(template, o)
+	if err != nil {
+		return nil, err
+	}
+	nVars := 0
+	for k := range o {
+		if !isOption(k) {
+			nVars++
+		}
+	}
+	if used != nVars {
+		return fail(unusedKeys(template, o), nil)
+	}
+	chainPath, _, _ := strings.Cut(uri, "?")
+	wire := strings.TrimPrefix(strings.TrimPrefix(uri, "v2"), "/")
+	if wire == "" || wire[0] == '?' {
+		return fail("the chain names no APIv2 endpoint after v2/", nil)
+	}
+	for _, k := range [...]string{optJSON, optBody} {
+		if _, ok := o[k]; ok {
+			return fail(fmt.Sprintf(`option %q is for APIv3; an APIv2 request takes its fields in "xml"`, k), nil)
+		}
+	}
+	ep, known := catalog.Lookup(method, chainPath)
+	if known && ep.Content == "multipart" {
+		return fail("APIv2 multipart uploads are not supported", nil)
+	}
+	security, err := boolOption(o, optSecurity)
+	if err != nil {
+		return fail(err.Error(), nil)
+	}
+	nonceless, err := boolOption(o, optNonceless)
+	if err != nil {
+		return fail(err.Error(), nil)
+	}
+	if security && c.cfg.Merchant == nil {
+		return fail(`"security": true needs Config.Merchant, the merchant API certificate and key (apiclient_cert.pem, apiclient_key.pem)`, nil)
+	}
+	if known && ep.MTLS && !security {
+		return fail(fmt.Sprintf(`%s %s needs the merchant API certificate (mutual TLS); add "security": true`, ep.Method, ep.Path), nil)
+	}
+
+	req := &transport.Request{
+		Method: method, BaseURL: c.baseURL, Header: make(http.Header, 4),
+		Unsigned: known && !ep.SignedResponse, Security: security, Nonceless: nonceless,
+	}
+	if v, ok := o[optBaseURI]; ok {
+		s, ok := v.(string)
+		if !ok {
+			return fail(fmt.Sprintf("option %q must be a string, not %T", optBaseURI, v), nil)
+		}
+		if req.BaseURL, err = normalizeBaseURL("base_uri", s, c.baseURL); err != nil {
+			return fail("option base_uri", err)
+		}
+	} else if known && ep.Host != "" && c.baseURL == DefaultBaseURL {
+		// Only in front of the real API: a test server or a proxy at
+		// BaseURL serves every endpoint itself.
+		req.BaseURL = "https://" + ep.Host + "/"
+	}
+
+	fields, err := v2Fields(method, o)
+	if err != nil {
+		return fail(err.Error(), nil)
+	}
+	if _, ok := fields.get("sign"); ok {
+		return fail(`the payload has a "sign"; the client signs APIv2 requests itself, leave it out`, nil)
+	}
+	if t, ok := fields.get("sign_type"); ok && t != "" && t != xmlsign.MD5 && t != xmlsign.HMACSHA256 {
+		return fail(fmt.Sprintf("sign_type %q is not %s or %s", t, xmlsign.MD5, xmlsign.HMACSHA256), nil)
+	}
+	for _, k := range [...]string{"mch_id", "mchid", "combine_mch_id"} {
+		if v, ok := fields.get(k); ok {
+			if v != c.cfg.MchID {
+				return fail(fmt.Sprintf("%s %q in the payload is not Config.MchID %q, whose APIv2 key signs the request", k, v, c.cfg.MchID), nil)
+			}
+			break
+		}
+	}
+
+	// One backing array holds the header values: one allocation, not three.
+	h, values := req.Header, []string{v2Accept, c.userAgent, v2ContentType}
+	h["Accept"] = values[0:1:1]
+	h["User-Agent"] = values[1:2:2]
+	req.URI = wire
+	if method == http.MethodGet || method == http.MethodDelete {
+		if q := fields.query(); q != "" {
+			req.URI += querySep(req.URI) + q
+		}
+	} else {
+		if req.Body, err = transformer.ToXML(fields.payload); err != nil {
+			return fail("option xml", err)
+		}
+		h["Content-Type"] = values[2:3:3]
+		// The query option is sent as given and not signed, as with the
+		// PHP SDK.
+		if v, ok := o[optQuery]; ok && v != nil {
+			q, err := encodeQuery(v)
+			if err != nil {
+				return fail("option query", err)
+			}
+			if q != "" {
+				req.URI += querySep(req.URI) + q
+			}
+		}
+	}
+	if v, ok := o[optHeaders]; ok && v != nil {
+		if err := mergeHeaders(h, v); err != nil {
+			return fail("option headers", err)
+		}
+	}
+	return req, nil
+}
+
+func querySep(uri string) string {
+	if strings.Contains(uri, "?") {
+		return "&"
+	}
+	return "?"
+}
+
+func boolOption(o M, key string) (bool, error) {
+	v, ok := o[key]
+	if !ok || v == nil {
+		return false, nil
+	}
+	b, ok := v.(bool)
+	if !ok {
+		return false, fmt.Errorf("option %q must be a bool, not %T", key, v)
+	}
+	return b, nil
+}
+
+// v2Payload is the payload of an APIv2 request: the xml option, or for a
+// GET the query option, which the PHP SDK also signs.
+type v2Payload struct {
+	payload any
+	flat    map[string]string // the fields as strings, when payload is not a flat map already
+}
+
+// v2Fields reads the payload and makes its fields readable as strings.
+func v2Fields(method string, o M) (v2Payload, error) {
+	x, hasXML := o[optXML]
+	q, hasQuery := o[optQuery]
+	get := method == http.MethodGet || method == http.MethodDelete
+	if get && hasQuery && q != nil {
+		if hasXML && x != nil {
+			return v2Payload{}, errors.New(`give the parameters of an APIv2 GET in "xml" or in "query", not both`)
+		}
+		s, err := encodeQuery(q)
+		if err != nil {
+			return v2Payload{}, fmt.Errorf("option query: %w", err)
+		}
+		values, _ := url.ParseQuery(s)
+		flat := make(map[string]string, len(values))
+		for k, vs := range values {
+			if len(vs) > 1 {
+				return v2Payload{}, fmt.Errorf("option query: %q has %d values; a signed parameter has one", k, len(vs))
+			}
+			flat[k] = vs[0]
+		}
+		return v2Payload{payload: flat, flat: flat}, nil
+	}
+	p := v2Payload{payload: x}
+	switch x := x.(type) {
+	case nil, map[string]string:
+		return p, nil
+	case M:
+		if !get {
+			return p, nil
+		}
+		p.flat = make(map[string]string, len(x))
+		for k, v := range x {
+			s, ok := "", v == nil
+			if !ok {
+				s, ok = formatScalar(v)
+			}
+			if !ok {
+				return v2Payload{}, fmt.Errorf("option xml: field %q of a %s request is a %T; query parameters are plain values", k, method, v)
+			}
+			p.flat[k] = s
+		}
+		return p, nil
+	}
+	// A struct or another map type: read its fields as the server will,
+	// from the XML they make.
+	data, err := transformer.ToXML(x)
+	if err != nil {
+		return v2Payload{}, fmt.Errorf("option xml: %w", err)
+	}
+	if p.flat, err = transformer.ToMap(data); err != nil {
+		return v2Payload{}, fmt.Errorf("option xml: %w", err)
+	}
+	return p, nil
+}
+
+// get reads one field as a string.
+func (p v2Payload) get(key string) (string, bool) {
+	if p.flat != nil {
+		v, ok := p.flat[key]
+		return v, ok
+	}
+	switch x := p.payload.(type) {
+	case map[string]string:
+		v, ok := x[key]
+		return v, ok
+	case M:
+		v, ok := x[key]
+		if !ok {
+			return "", false
+		}
+		if v == nil {
+			return "", true
+		}
+		s, _ := formatScalar(v)
+		return s, true
+	}
+	return "", false
+}
+
+// query encodes a GET's fields, sorted by name.
+func (p v2Payload) query() string {
+	flat := p.flat
+	if flat == nil {
+		flat, _ = p.payload.(map[string]string)
+	}
+	q := make(url.Values, len(flat))
+	for k, v := range flat {
+		q[k] = []string{v}
+	}
+	return q.Encode()
+}
+
+// sendV2 sends a built APIv2 request and turns failure replies into
+// errors: a non-2xx status into an *APIError, a return_code or
+// result_code that is not SUCCESS into a *V2Error.
+func (c *Client) sendV2(ctx context.Context, req *transport.Request) (*Response, error) {
+	resp, err := c.v2.Do(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	wirePath, _, _ := strings.Cut(req.URI, "?")
+	path := "v2/" + wirePath
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := newAPIError(req.Method, path, resp)
+		if e.Message == "" {
+			e.Message = htmlTitle(resp.Body)
+		}
+		return nil, e
+	}
+	fields, err := transformer.ToMap(resp.Body)
+	if err != nil {
+		// Not XML: a bill (CSV text or gzip) or JSON from an endpoint
+		// the verifier lets through unsigned.
+		return resp, nil
+	}
+	returnCode, resultCode := fields["return_code"], fields["result_code"]
+	if returnCode == "SUCCESS" && (resultCode == "" || resultCode == "SUCCESS") {
+		return resp, nil
+	}
+	e := &V2Error{
+		Method: req.Method, Path: path, ReturnCode: returnCode, ReturnMsg: fields["return_msg"],
+		Fields: fields, Body: resp.Body,
+	}
+	if returnCode == "SUCCESS" {
+		e.ResultCode, e.ErrCode, e.ErrCodeDes = resultCode, fields["err_code"], fields["err_code_des"]
+		if e.ErrCode == "" {
+			e.ErrCode = fields["error_code"]
+		}
+	}
+	return nil, e
+}
+
+// htmlTitle reads the title of an HTML error page, such as the one of a
+// request sent without the client certificate: "400 No required SSL
+// certificate was sent".
+func htmlTitle(body []byte) string {
+	s := string(body)
+	i := strings.Index(s, "<title>")
+	j := strings.Index(s, "</title>")
+	if i < 0 || j < i {
+		return ""
+	}
+	return strings.TrimSpace(s[i+len("<title>") : j])
+}
+
+// V2Error is an APIv2 reply that reports a failure. Either return_code is
+// not SUCCESS: WeChat Pay refused the request (a bad sign, a malformed
+// field), ReturnMsg says why, and the reply is unsigned. Or result_code is
+// FAIL: the request was valid but the operation failed, ErrCode and
+// ErrCodeDes say why, and Fields holds the rest of the reply (recall for
+// a reverse); the reply of a signed endpoint has then passed
+// verification.
+type V2Error struct {
+	Method     string
+	Path       string // the chain path, "v2/secapi/pay/reverse"
+	ReturnCode string
+	ReturnMsg  string
+	ResultCode string // "FAIL" for a business failure, else empty
+	ErrCode    string
+	ErrCodeDes string
+	Fields     map[string]string // every field of the reply
+	Body       []byte
+}
+
+// Error reads like "POST v2/secapi/pay/reverse: FAIL SYSTEMERROR: 系统超时
+// (recall Y)" or "POST v2/pay/orderquery: return_code FAIL: 签名错误".
+func (e *V2Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Method)
+	b.WriteByte(' ')
+	b.WriteString(e.Path)
+	switch {
+	case e.ResultCode != "":
+		b.WriteString(": ")
+		b.WriteString(e.ResultCode)
+		if e.ErrCode != "" {
+			b.WriteByte(' ')
+			b.WriteString(e.ErrCode)
+		}
+		if e.ErrCodeDes != "" {
+			b.WriteString(": ")
+			b.WriteString(e.ErrCodeDes)
+		}
+	case e.ReturnCode == "":
+		b.WriteString(": the reply has no return_code")
+	default:
+		b.WriteString(": return_code ")
+		b.WriteString(e.ReturnCode)
+		if e.ReturnMsg != "" {
+			b.WriteString(": ")
+			b.WriteString(e.ReturnMsg)
+		}
+	}
+	if r := e.Fields["recall"]; r != "" {
+		b.WriteString(" (recall ")
+		b.WriteString(r)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// mtlsRouter sends the requests marked Security through the transport
+// that presents the merchant certificate, the others through the plain
+// one, so that connections with and without the certificate never mix.
+type mtlsRouter struct {
+	plain, secure transport.Doer
+}
+
+func (m *mtlsRouter) Do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+	if req.Security {
+		return m.secure.Do(ctx, req)
+	}
+	return m.plain.Do(ctx, req)
+}
+
+// newV2Stack composes the APIv2 middlewares: backup retry -> V2Signer ->
+// V2Verifier -> transport (the one with the merchant certificate for
+// "security" requests). A Config.Transport of the user's gets the
+// "security" requests too, marked Security, and must present the
+// certificate itself.
+func newV2Stack(cfg Config, plain transport.Doer, primary, backup string) transport.Doer {
+	next := plain
+	if cfg.Transport == nil && cfg.Merchant != nil {
+		tlsConfig := &tls.Config{}
+		if cfg.TLSConfig != nil {
+			tlsConfig = cfg.TLSConfig.Clone()
+		}
+		tlsConfig.Certificates = []tls.Certificate{*cfg.Merchant}
+		next = &mtlsRouter{plain: plain, secure: transport.NewFastHTTP(transport.FastHTTPOptions{
+			TLSConfig: tlsConfig, Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes,
+		})}
+	}
+	if cfg.V2Verifier != nil {
+		next = cfg.V2Verifier(next)
+	} else {
+		next = &xmlsign.Verifier{Secret: cfg.Secret, Next: next}
+	}
+	if cfg.V2Signer != nil {
+		next = cfg.V2Signer(next)
+	} else {
+		next = &xmlsign.Signer{Secret: cfg.Secret, Next: next}
+	}
+	if backup != "" {
+		next = &backupRetry{primary: primary, backup: backup, next: next}
+	}
+	return next
+}
+
+// noV3 stands in for the APIv3 stack of a client configured for APIv2
+// only, so that any path that reaches it fails clearly.
+type noV3 struct{}
+
+func (noV3) Do(_ context.Context, req *transport.Request) (*transport.Response, error) {
+	return nil, &RequestError{Method: req.Method, Path: req.URI, Reason: errNoV3}
+}
+
+const errNoV3 = "APIv3 is not configured: this client has only the APIv2 key (set Config.PrivateKey, Serial and Certs)"
