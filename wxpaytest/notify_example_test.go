@@ -1,0 +1,46 @@
+package wxpaytest_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/wxpay-go/wechatpay/notify"
+	"github.com/wxpay-go/wechatpay/signer"
+	"github.com/wxpay-go/wechatpay/wxpaytest"
+)
+
+// Notify tests a merchant's callback handler end to end: the server signs
+// and encrypts the callback as WeChat Pay does and posts it to the
+// handler's loopback URL.
+func ExampleServer_Notify() {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+
+	v := &notify.Verifier{Keys: signer.StaticKeys{srv.PlatformKeyID: srv.PlatformPublicKey()}, APIv3Key: srv.APIv3Key}
+	handler := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := v.Parse(r)
+		if err == nil {
+			fmt.Println("paid:", n.Get("out_trade_no"))
+		}
+		notify.Reply(w, err)
+	}))
+	defer handler.Close()
+
+	resp, err := srv.Notify(context.Background(), handler.URL, "TRANSACTION.SUCCESS", map[string]any{
+		"out_trade_no": "1217752501201407033233368018", "trade_state": "SUCCESS",
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(resp.StatusCode)
+
+	resp, _ = srv.Notify(context.Background(), handler.URL, "TRANSACTION.SUCCESS", `{}`, wxpaytest.BadSignature)
+	fmt.Println(resp.StatusCode)
+	// Output:
+	// paid: 1217752501201407033233368018
+	// 204
+	// 401
+}
