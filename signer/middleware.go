@@ -35,7 +35,7 @@ func (s *Signer) Do(ctx context.Context, req *transport.Request) (*transport.Res
 	fillNonce(&nonce)
 	ts := now().Unix()
 	var buf [1024]byte
-	msg := appendRequestMessage(buf[:0], req.Method, transport.BasePath(req.BaseURL), req.URI, ts, string(nonce[:]), req.Body)
+	msg := appendRequestMessage(buf[:0], req.Method, transport.BasePath(req.BaseURL), req.URI, ts, string(nonce[:]), signedBody(req))
 	auth, err := authorization(s.MchID, s.Serial, s.Key, msg, ts, string(nonce[:]))
 	if err != nil {
 		return nil, err
@@ -72,6 +72,12 @@ const DefaultWindow = 300 * time.Second
 // signature; otherwise Do returns a *VerifyError and no response. Requests
 // marked Unsigned, and error responses, pass through unchecked: callers
 // treat the latter as errors anyway.
+//
+// Overseas statements (hk/v3/statements, v3/global/statements) are signed
+// over {"sha1":"<Wechatpay-Statement-Sha1>"} instead of their body; the
+// body is then checked against that digest too. A streamed body signed
+// over itself is read into memory, up to transport.DefaultMaxResponseBytes,
+// to be verified.
 type Verifier struct {
 	Keys   Keys
 	Next   transport.Doer
@@ -85,7 +91,10 @@ func (v *Verifier) Do(ctx context.Context, req *transport.Request) (*transport.R
 	if err != nil || req.Unsigned || resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return resp, err
 	}
-	if err := v.Check(resp.Header.Get, resp.Body); err != nil {
+	if err := v.verify(req, resp); err != nil {
+		if resp.BodyStream != nil {
+			resp.BodyStream.Close()
+		}
 		return nil, &VerifyError{Method: req.Method, Target: req.Target(), Err: err}
 	}
 	return resp, nil

@@ -25,13 +25,14 @@ const DefaultTimeout = 30 * time.Second
 // never rewrites the request target, so what is signed is what is sent.
 type FastHTTP struct {
 	client  *fasthttp.Client
+	stream  *fasthttp.Client // for streamed responses; see stream.go
 	timeout time.Duration
 }
 
 // FastHTTPOptions are the knobs of NewFastHTTP; the zero value is usable.
 type FastHTTPOptions struct {
 	TLSConfig        *tls.Config   // base TLS settings (root CAs, client certificates)
-	Timeout          time.Duration // one attempt, when the context sets none sooner; DefaultTimeout if zero
+	Timeout          time.Duration // one attempt, when the context sets none sooner (each wait for data of a streamed one); DefaultTimeout if zero
 	MaxResponseBytes int           // DefaultMaxResponseBytes if zero
 	MaxConnsPerHost  int           // fasthttp's default if zero
 }
@@ -50,6 +51,7 @@ func NewFastHTTP(o FastHTTPOptions) *FastHTTP {
 	}
 	return &FastHTTP{
 		timeout: o.Timeout,
+		stream:  newStreamClient(tlsConfig, o),
 		client: &fasthttp.Client{
 			TLSConfig:                     tlsConfig,
 			MaxResponseBodySize:           o.MaxResponseBytes,
@@ -73,6 +75,7 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 		deadline, ctxDeadline = d, true
 	}
 	if err := ctx.Err(); err != nil {
+		closeBodyStream(req)
 		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
 	}
 
@@ -88,8 +91,13 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 			freq.Header.Add(k, v)
 		}
 	}
-	if len(req.Body) > 0 {
+	if req.BodyStream != nil {
+		freq.SetBodyStream(req.BodyStream, streamLength(req.BodyLength))
+	} else if len(req.Body) > 0 {
 		freq.SetBodyRaw(req.Body)
+	}
+	if req.StreamResponse {
+		return t.doStream(ctx, req, freq, fresp)
 	}
 
 	if ctx.Done() == nil {

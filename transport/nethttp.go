@@ -20,12 +20,22 @@ type NetHTTP struct {
 // Do sends req with the net/http client.
 func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	var body io.Reader
-	if len(req.Body) > 0 {
+	if req.BodyStream != nil {
+		body = req.BodyStream
+	} else if len(req.Body) > 0 {
 		body = bytes.NewReader(req.Body)
 	}
 	hreq, err := http.NewRequestWithContext(ctx, req.Method, req.URL(), body)
 	if err != nil {
+		closeBodyStream(req)
 		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
+	}
+	if req.BodyStream != nil {
+		hreq.ContentLength = max(req.BodyLength, -1)
+		if hreq.ContentLength == 0 {
+			closeBodyStream(req)
+			hreq.Body = http.NoBody
+		}
 	}
 	// Keep the target byte for byte: url.URL would re-encode the path. An
 	// Opaque that starts with a single "/" is sent as is, in origin form.
@@ -47,6 +57,9 @@ func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 			return nil, &Error{Method: req.Method, URL: req.URL(), Err: ctxErr}
 		}
 		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Retryable: retryable(err)}
+	}
+	if req.StreamResponse {
+		return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, BodyStream: hresp.Body}, nil
 	}
 	defer hresp.Body.Close()
 	limit := t.MaxResponseBytes

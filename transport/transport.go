@@ -10,6 +10,7 @@ package transport
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 
@@ -28,11 +29,28 @@ type Request struct {
 	Header  http.Header
 	Body    []byte
 
+	// BodyStream, when set, is sent instead of Body: BodyLength bytes, or
+	// until EOF when BodyLength is negative. A transport reads it once and
+	// closes it if it is an io.Closer. It is signed over SignedBody.
+	BodyStream io.Reader
+	BodyLength int64
+	// SignedBody, when set (and always with a BodyStream), is what the
+	// APIv3 signature covers in place of the body: the meta JSON of a
+	// media upload.
+	SignedBody []byte
+	// StreamResponse asks for the response body as it arrives, in
+	// Response.BodyStream, instead of in memory: bill files can be
+	// gigabytes.
+	StreamResponse bool
+
 	// Unsigned marks an endpoint whose successful response carries no
 	// signature (bill files, complaint images). Verifiers skip it.
 	Unsigned bool
 	// Security asks for the merchant client certificate (APIv2 "security").
 	Security bool
+	// Nonceless tells the APIv2 signer not to add a nonce_str (the
+	// "nonceless" option, for the few endpoints that take none).
+	Nonceless bool
 }
 
 // Target returns the request target as it goes on the wire and into the
@@ -59,11 +77,16 @@ func BasePath(base string) string {
 	return "/"
 }
 
-// Response is a received HTTP response with its whole body.
+// Response is a received HTTP response with its whole body, or with a
+// stream of it when the request asked for one.
 type Response struct {
 	StatusCode int
 	Header     http.Header
 	Body       []byte
+	// BodyStream is the body of a response to a StreamResponse request,
+	// to be read and closed; Body is nil then. A transport that cannot
+	// stream leaves it nil and fills Body instead.
+	BodyStream io.ReadCloser
 }
 
 // Get reads one value from a JSON body with a gjson path.

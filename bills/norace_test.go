@@ -1,0 +1,5 @@
+//go:build !race
+
+package bills_test
+
+const raceEnabled = false

@@ -1,0 +1,362 @@
+package certificates_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wxpay-go/wechatpay"
+	"github.com/wxpay-go/wechatpay/aescipher"
+	"github.com/wxpay-go/wechatpay/certificates"
+	"github.com/wxpay-go/wechatpay/keys"
+	"github.com/wxpay-go/wechatpay/signer"
+	"github.com/wxpay-go/wechatpay/transport"
+	"github.com/wxpay-go/wechatpay/wxpaytest"
+)
+
+// certMode is the configuration of a merchant that holds no platform key
+// yet and verifies with certificates: the server's Config without its
+// public key.
+func certMode(srv *wxpaytest.Server) wechatpay.Config {
+	cfg := srv.Config()
+	cfg.Certs = nil
+	return cfg
+}
+
+// rawList fetches the certificate list without verifying it.
+func rawList(t *testing.T, srv *wxpaytest.Server) []byte {
+	t.Helper()
+	cfg := srv.Config()
+	cfg.Verifier = func(next transport.Doer) transport.Doer { return next }
+	client, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Chain("v3/certificates").Get(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Body
+}
+
+func TestDecrypt(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	srv.AddPlatformCertificate()
+	body := rawList(t, srv)
+
+	certs, err := certificates.Decrypt(body, srv.APIv3Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := srv.PlatformCertificates()
+	if len(certs) != len(want) || len(certs) != 2 {
+		t.Fatalf("%d certificates, want %d", len(certs), len(want))
+	}
+	for i, c := range certs {
+		if !c.Certificate.Equal(want[i]) || c.Serial != keys.SerialNumber(want[i]) || !c.PublicKey().Equal(want[i].PublicKey) {
+			t.Errorf("certificate %d: %s", i, c.Serial)
+		}
+		if !c.ExpireTime.Equal(want[i].NotAfter) || !c.EffectiveTime.Equal(want[i].NotBefore) {
+			t.Errorf("certificate %d: valid %s to %s", i, c.EffectiveTime, c.ExpireTime)
+		}
+		if p, _ := keys.CertificateFromPEM(c.PEM()); p == nil || !p.Equal(want[i]) {
+			t.Errorf("certificate %d: PEM does not round-trip", i)
+		}
+	}
+
+	if _, err := certificates.Decrypt(body, strings.Repeat("k", 32)); !errors.Is(err, aescipher.ErrAuthentication) {
+		t.Errorf("wrong APIv3 key: %v", err)
+	}
+	edit := func(f func(item map[string]any)) []byte {
+		var doc map[string][]map[string]any
+		json.Unmarshal(body, &doc)
+		f(doc["data"][0])
+		b, _ := json.Marshal(doc)
+		return b
+	}
+	for name, tc := range map[string]struct {
+		body []byte
+		want string
+	}{
+		"other serial": {edit(func(m map[string]any) { m["serial_no"] = "1234" }), "serial number is"},
+		"algorithm": {edit(func(m map[string]any) {
+			m["encrypt_certificate"].(map[string]any)["algorithm"] = "AEAD_SM4_GCM"
+		}), "algorithm"},
+		"associated data": {edit(func(m map[string]any) {
+			m["encrypt_certificate"].(map[string]any)["associated_data"] = "other"
+		}), "authentication failed"},
+		"empty":   {[]byte(`{"data":[]}`), "empty"},
+		"no JSON": {[]byte(`<xml/>`), "not JSON"},
+	} {
+		if _, err := certificates.Decrypt(tc.body, srv.APIv3Key); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", name, err, tc.want)
+		}
+	}
+}
+
+// The first download is verified with the certificates it carries: no
+// platform key is configured. Other replies are not verified that way.
+func TestVerifierBootstrap(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+
+	cfg := certMode(srv)
+	cfg.Verifier = certificates.Verifier(srv.APIv3Key, nil)
+	client, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := client.Chain("v3/certificates").Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, serial := srv.PlatformCertificate(); resp.Header.Get(signer.HeaderSerial) != serial {
+		t.Errorf("signed by %s, want the platform certificate %s", resp.Header.Get(signer.HeaderSerial), serial)
+	}
+	_, err = client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(ctx, wechatpay.M{
+		"out_trade_no": "1217752501201407033233368018", "query": wechatpay.M{"mchid": srv.MchID}})
+	if !errors.Is(err, signer.ErrUnknownSerial) {
+		t.Errorf("another reply: %v, want ErrUnknownSerial", err)
+	}
+
+	// A list that does not decrypt, or contradicts a trusted key, or is
+	// signed by a key that is neither listed nor known, is refused.
+	for name, tc := range map[string]struct {
+		key   string
+		known signer.Keys
+		fault wxpaytest.Fault
+		want  error
+	}{
+		"wrong APIv3 key": {strings.Repeat("k", 32), nil, 0, aescipher.ErrAuthentication},
+		"unknown signer":  {srv.APIv3Key, nil, wxpaytest.UnknownSerial, signer.ErrUnknownSerial},
+		"bad signature":   {srv.APIv3Key, nil, wxpaytest.BadSignature, signer.ErrSignatureMismatch},
+	} {
+		cfg := certMode(srv)
+		cfg.Verifier = certificates.Verifier(tc.key, tc.known)
+		client, _ := wechatpay.New(cfg)
+		if tc.fault != 0 {
+			srv.Inject(tc.fault)
+		}
+		_, err := client.Chain("v3/certificates").Get(ctx)
+		var verr *wechatpay.VerifyError
+		if !errors.As(err, &verr) || !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want a VerifyError wrapping %v", name, err, tc.want)
+		}
+	}
+	_, serial := srv.PlatformCertificate()
+	cfg = certMode(srv)
+	cfg.Verifier = certificates.Verifier(srv.APIv3Key, signer.StaticKeys{serial: srv.PlatformPublicKey()})
+	client, _ = wechatpay.New(cfg)
+	if _, err := client.Chain("v3/certificates").Get(ctx); err == nil || !strings.Contains(err.Error(), "another key") {
+		t.Errorf("contradicting a trusted key: %v", err)
+	}
+}
+
+func reverse(ctx context.Context, client *wechatpay.Client, srv *wxpaytest.Server, opts ...wechatpay.M) error {
+	o := wechatpay.M{
+		"out_trade_no": "1217752501201407033233368018",
+		"json":         wechatpay.M{"appid": srv.AppID, "mchid": srv.MchID},
+	}
+	for _, m := range opts {
+		for k, v := range m {
+			o[k] = v
+		}
+	}
+	_, err := client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse").Post(ctx, o)
+	return err
+}
+
+// A store fetches when it starts and serves as the client's keys; with a
+// public key beside it, both modes work at once.
+func TestStore(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+
+	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Stop()
+	cert, serial := srv.PlatformCertificate()
+	held := store.Certificates()
+	if len(held) != 1 || held[0].Serial != serial || !held[0].Certificate.Equal(cert) {
+		t.Fatalf("store holds %v", held)
+	}
+	if key, ok := store.PublicKey(serial); !ok || !key.Equal(cert.PublicKey) {
+		t.Fatal("the store does not serve the certificate's key")
+	}
+
+	cfg := certMode(srv)
+	cfg.Keys = store
+	certClient, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reverse(ctx, certClient, srv); err != nil {
+		t.Fatalf("certificate mode: %v", err)
+	}
+
+	// Public key and certificates at once: requests naming the public key
+	// id get replies signed with it, others with the certificate.
+	cfg = srv.Config()
+	cfg.Keys = store
+	both, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := reverse(ctx, both, srv); err != nil {
+		t.Errorf("public key id: %v", err)
+	}
+	if err := reverse(ctx, both, srv, wechatpay.M{"headers": wechatpay.M{"Wechatpay-Serial": serial}}); err != nil {
+		t.Errorf("certificate serial: %v", err)
+	}
+	store.Stop()
+	store.Stop()
+	if _, ok := store.PublicKey(serial); !ok {
+		t.Error("a stopped store dropped its keys")
+	}
+}
+
+// waitFor polls cond until it holds, for at most ten seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting: %s", what)
+		}
+	}
+}
+
+// A rotation as WeChat Pay runs it, with requests in flight throughout:
+// the new certificate is published, the store picks it up on its
+// schedule, the server switches its signing key, and no request fails.
+// The old certificate stays usable.
+func TestStoreRotation(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Interval: 20 * time.Millisecond, RetryInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Stop()
+	cfg := certMode(srv)
+	cfg.Keys = store
+	client, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, oldSerial := srv.PlatformCertificate()
+
+	var ok, failed atomic.Int64
+	var firstErr atomic.Value
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := reverse(ctx, client, srv); err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err)
+				} else {
+					ok.Add(1)
+				}
+			}
+		})
+	}
+	waitFor(t, "requests before the rotation", func() bool { return ok.Load() >= 20 })
+	newSerial := keys.SerialNumber(srv.AddPlatformCertificate())
+	waitFor(t, "the store to fetch the new certificate", func() bool {
+		_, ok := store.PublicKey(newSerial)
+		return ok
+	})
+	srv.RotatePlatformKey()
+	if _, s := srv.PlatformCertificate(); s != newSerial {
+		t.Fatalf("server signs with %s, want %s", s, newSerial)
+	}
+	after := ok.Load()
+	waitFor(t, "requests after the rotation", func() bool { return ok.Load() >= after+20 })
+	close(stop)
+	wg.Wait()
+
+	if n := failed.Load(); n != 0 {
+		t.Fatalf("%d of %d requests failed during the rotation; first: %v", n, n+ok.Load(), firstErr.Load())
+	}
+	if _, ok := store.PublicKey(oldSerial); !ok {
+		t.Error("the store dropped the old certificate during the rotation")
+	}
+	if n := len(store.Certificates()); n != 2 {
+		t.Errorf("store holds %d certificates, want 2", n)
+	}
+}
+
+// A reply signed by a certificate the store has not seen makes it fetch
+// early, so a rotation it missed costs one failed request, not a day.
+func TestStoreFetchesOnUnknownSerial(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{RetryInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Stop()
+	cfg := certMode(srv)
+	cfg.Keys = store
+	client, _ := wechatpay.New(cfg)
+
+	srv.RotatePlatformKey() // publish and switch at once
+	if err := reverse(ctx, client, srv); !errors.Is(err, signer.ErrUnknownSerial) {
+		t.Fatalf("first reply after an unannounced rotation: %v", err)
+	}
+	waitFor(t, "a request to succeed again", func() bool { return reverse(ctx, client, srv) == nil })
+}
+
+func TestStoreErrors(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	ctx := context.Background()
+	if _, err := certificates.NewStore(ctx, certMode(srv), strings.Repeat("k", 32), certificates.Options{}); !errors.Is(err, aescipher.ErrAuthentication) {
+		t.Errorf("wrong APIv3 key: %v", err)
+	}
+	bad := certMode(srv)
+	bad.MchID = ""
+	if _, err := certificates.NewStore(ctx, bad, srv.APIv3Key, certificates.Options{}); err == nil {
+		t.Error("a config without MchID made a store")
+	}
+
+	errs := make(chan error, 10)
+	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{
+		Interval: 10 * time.Millisecond, RetryInterval: 10 * time.Millisecond,
+		OnError: func(err error) {
+			select {
+			case errs <- err:
+			default:
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Stop()
+	_, serial := srv.PlatformCertificate()
+	srv.Close()
+	if err := <-errs; err == nil {
+		t.Fatal("OnError was told nil")
+	}
+	if _, ok := store.PublicKey(serial); !ok {
+		t.Error("a failed refresh dropped the keys held")
+	}
+}
