@@ -1,0 +1,722 @@
+package port
+
+import (
+	"encoding/json"
+	"fmt"
+	"go/token"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/wxpay-go/wechatpay/internal/chaintree"
+)
+
+// converter ports the snippets of one source into one function body.
+type converter struct {
+	tree     *chaintree.Tree
+	opts     Options
+	imports  map[string]bool
+	diags    []Diagnostic
+	snippets []Snippet
+	code     strings.Builder // the snippets' statements
+
+	// Free variables, in order of first use: source name -> Go name.
+	free    []freeVar
+	goNames map[string]string
+	taken   map[string]bool
+}
+
+type freeVar struct {
+	source, goName string
+	isMap          bool // used as a whole option map, so its placeholder is wechatpay.M{}
+}
+
+func (c *converter) report(line int, format string, args ...any) {
+	c.diags = append(c.diags, Diagnostic{line, fmt.Sprintf(format, args...)})
+}
+
+// request is a chain call taken apart.
+type request struct {
+	segs    []string // property names, and the strings of chain('...') and ['...']
+	verb    string   // get, post, put, patch, delete
+	args    []expr
+	thens   []expr
+	catches []expr
+}
+
+var verbs = map[string]bool{"get": true, "post": true, "put": true, "patch": true, "delete": true}
+
+// unchain takes a call apart from the outside in: wait, then and catch
+// calls, the HTTP method call, and the segments down to the root object.
+func unchain(e expr, php bool) (*request, error) {
+	r := &request{}
+peel:
+	for {
+		cl, ok := e.(*call)
+		if !ok {
+			break
+		}
+		m, ok := cl.fn.(*member)
+		if !ok || m.index != nil {
+			break
+		}
+		switch {
+		case m.name == "wait" && php:
+		case m.name == "then":
+			if len(cl.args) > 0 {
+				r.thens = append([]expr{cl.args[0]}, r.thens...)
+			}
+			if len(cl.args) > 1 {
+				r.catches = append(r.catches, cl.args[1])
+			}
+		case m.name == "catch" || m.name == "otherwise" && php:
+			r.catches = append(r.catches, cl.args...)
+		default:
+			break peel
+		}
+		e = m.x
+	}
+	cl, ok := e.(*call)
+	if !ok {
+		return nil, fmt.Errorf("no HTTP method is called")
+	}
+	m, _ := cl.fn.(*member)
+	name := m.name
+	if php {
+		name = strings.TrimSuffix(name, "Async")
+	}
+	switch {
+	case verbs[strings.ToLower(name)] && m.index == nil:
+		r.verb, r.args, e = strings.ToLower(name), cl.args, m.x
+	case !php && m.index == nil && m.name != "chain":
+		// The Node SDK's shorthand: calling a node posts to it.
+		r.verb, r.args, e = "post", cl.args, m
+	default:
+		return nil, fmt.Errorf("no HTTP method is called")
+	}
+	for {
+		switch x := e.(type) {
+		case *member:
+			seg := x.name
+			if x.index != nil {
+				s, ok := x.index.(*strLit)
+				if !ok || s.interp {
+					return nil, fmt.Errorf("a computed segment: only literal strings can be ported")
+				}
+				seg = s.v
+			}
+			r.segs = append([]string{seg}, r.segs...)
+			e = x.x
+		case *call:
+			fm, ok := x.fn.(*member)
+			if !ok || fm.name != "chain" || len(x.args) != 1 {
+				return nil, fmt.Errorf("a call in the chain that is not chain('...')")
+			}
+			s, ok := x.args[0].(*strLit)
+			if !ok || s.interp {
+				return nil, fmt.Errorf("chain() of something other than a literal string")
+			}
+			r.segs = append([]string{s.v}, r.segs...)
+			e = fm.x
+		case *phpVar, *ident:
+			if len(r.segs) == 0 {
+				return nil, fmt.Errorf("a chain without segments")
+			}
+			return r, nil
+		default:
+			return nil, fmt.Errorf("the chain does not start at a variable")
+		}
+	}
+}
+
+// template joins and normalizes the segments as the SDKs (and this
+// client's Chain) do.
+func (c *converter) template(segs []string) string {
+	literals := capitalLiterals()
+	var parts []string
+	for _, s := range segs {
+		for _, seg := range splitSegments(strings.TrimPrefix(s, "/")) {
+			parts = append(parts, normalizeSegment(seg, literals))
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// capitalLiterals is the set of the catalog's segments with capitals,
+// which the normalization keeps as written.
+var capitalLiterals = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	if tree, err := loadTree(); err == nil {
+		for _, s := range tree.CapitalLiterals() {
+			set[s] = true
+		}
+	}
+	return set
+})
+
+// splitSegments splits at "/" outside braces.
+func splitSegments(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth = max(depth-1, 0)
+		case '/':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
+}
+
+// normalizeSegment is the PHP SDK's rule, as Client.Chain applies it:
+// "_name_" is the placeholder {name} ("_empty_" the empty segment of a
+// trailing slash), and outside braces a capital letter becomes "-" and
+// its lower case, unless the catalog spells the segment so.
+func normalizeSegment(seg string, literals map[string]bool) string {
+	if seg == "_empty_" {
+		return ""
+	}
+	if len(seg) >= 3 && seg[0] == '_' && seg[len(seg)-1] == '_' {
+		return "{" + seg[1:len(seg)-1] + "}"
+	}
+	if literals[seg] {
+		return seg
+	}
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(seg); i++ {
+		ch := seg[i]
+		switch {
+		case ch == '{':
+			depth++
+		case ch == '}':
+			depth = max(depth-1, 0)
+		case depth == 0 && 'A' <= ch && ch <= 'Z':
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			ch += 'a' - 'A'
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// templateVars lists the {names} of a template.
+func templateVars(tmpl string) map[string]bool {
+	vars := map[string]bool{}
+	for _, seg := range splitSegments(tmpl) {
+		for {
+			i := strings.IndexByte(seg, '{')
+			j := strings.IndexByte(seg, '}')
+			if i < 0 || j < i {
+				break
+			}
+			for _, name := range strings.Split(strings.TrimLeft(seg[i+1:j], "+#./;?&"), ",") {
+				name, _, _ = strings.Cut(strings.TrimSuffix(name, "*"), ":")
+				vars[name] = true
+			}
+			seg = seg[j+1:]
+		}
+	}
+	return vars
+}
+
+// option is one key of the Go option map.
+type option struct{ key, value string }
+
+// snippet ports one snippet.
+func (c *converter) snippet(f found) {
+	lang := "Node"
+	if f.php {
+		lang = "PHP"
+	}
+	r, err := unchain(f.stmt.x, f.php)
+	if err != nil {
+		c.report(f.line, "not ported: %v", err)
+		return
+	}
+	n := len(c.snippets) + 1
+	suffix := ""
+	if n > 1 {
+		suffix = strconv.Itoa(n)
+	}
+	sn := Snippet{Line: f.line, Language: lang, Method: strings.ToUpper(r.verb), Template: c.template(r.segs), Resp: "resp" + suffix}
+	errName := "err" + suffix
+	chainExpr := fmt.Sprintf("client.Chain(%q)", sn.Template)
+	verb := strings.ToUpper(r.verb[:1]) + r.verb[1:]
+	if node := c.tree.Lookup(sn.Template); node != nil {
+		if name, ok := node.Verb(sn.Method); ok {
+			chainExpr, verb, sn.Typed = "client."+node.Expr(), name, true
+		} else {
+			c.report(f.line, "the catalog has no %s %s; sent through Client.Chain", sn.Method, sn.Template)
+		}
+	}
+	var opts []option
+	if f.php {
+		opts = c.phpOptions(r, sn.Template)
+	} else {
+		opts = c.jsOptions(r, sn.Template)
+	}
+
+	w := &c.code
+	if n > 1 {
+		w.WriteByte('\n')
+	}
+	fmt.Fprintf(w, "// %s, line %d\n", lang, f.line)
+	fmt.Fprintf(w, "%s, %s := %s.%s(ctx", sn.Resp, errName, chainExpr, verb)
+	if len(opts) > 0 {
+		c.imports[modulePath] = true
+		w.WriteString(", wechatpay.M{\n")
+		for _, o := range opts {
+			fmt.Fprintf(w, "%q: %s,\n", o.key, o.value)
+		}
+		w.WriteString("}")
+	}
+	w.WriteString(")\n")
+	c.imports["log"] = true
+	fmt.Fprintf(w, "if %s != nil {\nlog.Fatal(%s)\n}\n", errName, errName)
+
+	// What the snippet does with the response.
+	cb := &callback{c: c, resp: sn.Resp, err: errName, suffix: suffix, env: map[string]binding{}}
+	if f.stmt.kind == "assign" {
+		if len(r.thens) > 0 {
+			c.report(f.line, "the variable assigned is the callback's result; it is not ported")
+		} else {
+			cb.bind(f.stmt.target, binding{kind: kResp})
+		}
+	}
+	for i, t := range r.thens {
+		if i > 0 {
+			c.report(t.pos(), "only the first then callback is ported")
+			break
+		}
+		cb.then(t)
+	}
+	for _, e := range r.catches {
+		c.report(e.pos(), "the rejection callback is not ported: an error ends the program (log.Fatal)")
+	}
+	for _, st := range f.follow {
+		cb.statement(st)
+	}
+	w.WriteString(cb.out.String())
+	if !cb.usedResp {
+		fmt.Fprintf(w, "_ = %s\n", sn.Resp)
+	}
+	c.snippets = append(c.snippets, sn)
+}
+
+// Option keys the client knows, by their PHP spelling.
+var phpOptionKeys = map[string]bool{
+	"json": true, "xml": true, "query": true, "headers": true, "body": true,
+	"base_uri": true, "security": true, "nonceless": true,
+}
+
+func (c *converter) phpOptions(r *request, tmpl string) []option {
+	if len(r.args) == 0 {
+		return nil
+	}
+	if len(r.args) > 1 {
+		c.report(r.args[1].pos(), "arguments after the options array are not ported")
+	}
+	arr, ok := r.args[0].(*arrayLit)
+	if !ok {
+		c.report(r.args[0].pos(), "the options are not an array literal; not ported")
+		return nil
+	}
+	vars := templateVars(tmpl)
+	var opts []option
+	for _, it := range arr.items {
+		key, ok := it.key.(*strLit)
+		if !ok || it.spread {
+			c.report(it.value.pos(), "an option without a literal key is not ported")
+			continue
+		}
+		switch {
+		case vars[key.v]:
+			opts = append(opts, option{key.v, c.value(it.value, false)})
+		case phpOptionKeys[key.v]:
+			opts = append(opts, option{key.v, c.value(it.value, key.v != "body" && key.v != "base_uri" && key.v != "security" && key.v != "nonceless")})
+		default:
+			c.report(key.line, "option %q is neither a variable of %s nor an option of this client; not ported", key.v, tmpl)
+		}
+	}
+	return opts
+}
+
+// Node's config keys and the client's option for each.
+var jsConfigKeys = map[string]string{
+	"params": "query", "headers": "headers", "baseURL": "base_uri", "security": "security", "nonceless": "nonceless",
+}
+
+func (c *converter) jsOptions(r *request, tmpl string) []option {
+	bodyKey := "json"
+	if tmpl == "v2" || strings.HasPrefix(tmpl, "v2/") {
+		bodyKey = "xml"
+	}
+	var data, config expr
+	switch {
+	case r.verb == "get" || r.verb == "delete":
+		if len(r.args) > 0 {
+			config = r.args[0]
+		}
+		if len(r.args) > 1 {
+			c.report(r.args[1].pos(), "a second argument to %s is not ported", r.verb)
+		}
+	default:
+		if len(r.args) > 0 {
+			data = r.args[0]
+		}
+		if len(r.args) > 1 {
+			config = r.args[1]
+		}
+		if len(r.args) > 2 {
+			c.report(r.args[2].pos(), "arguments after the config are not ported")
+		}
+	}
+	var opts, rest []option
+	vars := templateVars(tmpl)
+	if config != nil {
+		obj, ok := config.(*arrayLit)
+		if !ok || !obj.object {
+			c.report(config.pos(), "the config is not an object literal; not ported")
+		} else {
+			for _, it := range obj.items {
+				key, ok := it.key.(*strLit)
+				if !ok || it.spread {
+					c.report(it.value.pos(), "a config entry without a literal key is not ported")
+					continue
+				}
+				switch {
+				case vars[key.v]:
+					opts = append(opts, option{key.v, c.value(it.value, false)})
+				case key.v == "data" && data == nil:
+					data = it.value
+				case jsConfigKeys[key.v] != "":
+					k := jsConfigKeys[key.v]
+					rest = append(rest, option{k, c.value(it.value, k == "query" || k == "headers")})
+				default:
+					c.report(key.line, "config %q is neither a variable of %s nor an option of this client; not ported", key.v, tmpl)
+				}
+			}
+		}
+	}
+	if data != nil {
+		opts = append(opts, option{bodyKey, c.value(data, true)})
+	}
+	return append(opts, rest...)
+}
+
+// value ports a value of the source as a Go expression. isMap says the
+// value is a whole option map (json, xml, query, headers), which a free
+// variable's placeholder follows.
+func (c *converter) value(e expr, isMap bool) string {
+	switch e := e.(type) {
+	case *strLit:
+		if e.interp {
+			c.report(e.line, "string interpolation is not ported; the text is kept as written")
+		}
+		return strconv.Quote(e.v)
+	case *numLit:
+		return goNumber(e.v)
+	case *ident:
+		switch e.name {
+		case "true", "false":
+			return e.name
+		case "null", "undefined", "NULL":
+			return "nil"
+		}
+		return c.freeVar(e.name, isMap)
+	case *phpVar:
+		return c.freeVar(e.name, isMap)
+	case *unary:
+		if e.op == "-" {
+			if n, ok := e.x.(*numLit); ok {
+				return "-" + goNumber(n.v)
+			}
+		}
+	case *binary:
+		if e.op == "." || e.op == "+" {
+			return c.value(e.x, false) + " + " + c.value(e.y, false)
+		}
+	case *arrayLit:
+		return c.composite(e)
+	}
+	c.report(e.pos(), "%s is not ported; nil is sent in its place", describeExpr(e))
+	return "nil"
+}
+
+// composite ports an array or object literal: one with keys is a
+// wechatpay.M, a list a typed slice when its elements allow.
+func (c *converter) composite(a *arrayLit) string {
+	keyed := a.object || len(a.items) > 0 && a.items[0].key != nil
+	var b strings.Builder
+	if keyed {
+		c.imports[modulePath] = true
+		b.WriteString("wechatpay.M{")
+		if len(a.items) > 0 {
+			b.WriteByte('\n')
+		}
+		for _, it := range a.items {
+			key, ok := it.key.(*strLit)
+			if !ok || it.spread {
+				c.report(it.value.pos(), "an entry without a literal key is not ported")
+				continue
+			}
+			fmt.Fprintf(&b, "%q: %s,\n", key.v, c.value(it.value, false))
+		}
+		b.WriteByte('}')
+		return b.String()
+	}
+	elems := make([]string, 0, len(a.items))
+	kind := ""
+	for i, it := range a.items {
+		if it.key != nil || it.spread {
+			c.report(it.value.pos(), "a list mixing keys and values is not ported")
+			continue
+		}
+		k := "any"
+		switch v := it.value.(type) {
+		case *strLit:
+			k = "string"
+		case *arrayLit:
+			if v.object || len(v.items) > 0 && v.items[0].key != nil {
+				k = "M"
+			}
+		}
+		if i == 0 {
+			kind = k
+		} else if kind != k {
+			kind = "any"
+		}
+		elems = append(elems, c.value(it.value, false))
+	}
+	switch kind {
+	case "string":
+		b.WriteString("[]string{")
+	case "M":
+		b.WriteString("[]wechatpay.M{")
+		for i, e := range elems {
+			elems[i] = strings.TrimPrefix(e, "wechatpay.M")
+		}
+	default:
+		b.WriteString("[]any{")
+	}
+	if len(elems) > 0 {
+		b.WriteByte('\n')
+		for _, e := range elems {
+			b.WriteString(e)
+			b.WriteString(",\n")
+		}
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// goNumber writes a PHP or JS number as Go.
+func goNumber(s string) string {
+	s = strings.ReplaceAll(s, "_", "")
+	if strings.HasPrefix(s, ".") {
+		s = "0" + s
+	}
+	return s
+}
+
+func describeExpr(e expr) string {
+	switch e := e.(type) {
+	case *call:
+		if id, ok := e.fn.(*ident); ok {
+			return "the call " + id.name + "()"
+		}
+		return "a method call"
+	case *staticCall:
+		return "the call " + e.class + "::" + e.method + "()"
+	case *funcLit:
+		return "a function"
+	case *opaque:
+		return e.what
+	case *member:
+		return "a property or index expression"
+	case *cast:
+		return "a (" + e.typ + ") cast"
+	case *binary:
+		return "the operator " + e.op
+	case *unary:
+		return "the operator " + e.op
+	}
+	return "an expression"
+}
+
+// freeVar returns the Go name of a variable the snippet takes from its
+// surroundings, declaring it on first use.
+func (c *converter) freeVar(source string, isMap bool) string {
+	if name, ok := c.goNames[source]; ok {
+		return name
+	}
+	name := goIdent(source)
+	for c.taken[name] || reservedNames[name] || token.IsKeyword(name) || predeclared[name] {
+		name += "Value"
+	}
+	c.taken[name] = true
+	c.goNames[source] = name
+	c.free = append(c.free, freeVar{source: source, goName: name, isMap: isMap})
+	return name
+}
+
+// forgetFree drops the free variables declared since mark, by an
+// expression that was not written after all: declared and unused, they
+// would not compile.
+func (c *converter) forgetFree(mark int) {
+	for _, v := range c.free[mark:] {
+		delete(c.goNames, v.source)
+		delete(c.taken, v.goName)
+	}
+	c.free = c.free[:mark]
+}
+
+// reservedNames are the names the ported code uses itself.
+var reservedNames = map[string]bool{
+	"ctx": true, "client": true, "wechatpay": true, "fmt": true, "log": true, "context": true,
+	"flag": true, "configfile": true, "transformer": true, "config": true, "err": true, "resp": true, "fields": true,
+}
+
+// predeclared are Go's predeclared identifiers.
+var predeclared = func() map[string]bool {
+	m := map[string]bool{}
+	for _, name := range strings.Fields(`any bool byte comparable complex64 complex128 error float32 float64
+		int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr
+		true false iota nil append cap clear close complex copy delete imag len make max min new panic
+		print println real recover`) {
+		m[name] = true
+	}
+	return m
+}()
+
+// goIdent turns out_trade_no into outTradeNo.
+func goIdent(s string) string {
+	var b strings.Builder
+	up := false
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '_' || ch == '-' || ch == '$':
+			up = b.Len() > 0
+			continue
+		case up && 'a' <= ch && ch <= 'z':
+			ch -= 'a' - 'A'
+		}
+		up = false
+		b.WriteByte(ch)
+	}
+	name := b.String()
+	if name == "" || !token.IsIdentifier(name) && !token.IsKeyword(name) {
+		return "v"
+	}
+	if strings.HasPrefix(name, "resp") || strings.HasPrefix(name, "err") || strings.HasPrefix(name, "fields") {
+		return name + "Value"
+	}
+	return name
+}
+
+// body assembles the free variables' declarations and the snippets.
+func (c *converter) body() string {
+	var b strings.Builder
+	for _, v := range c.free {
+		if val, ok := c.opts.Vars[v.source]; ok {
+			fmt.Fprintf(&b, "%s := %s\n", v.goName, c.goValue(val))
+			continue
+		}
+		zero := `""`
+		if v.isMap {
+			c.imports[modulePath] = true
+			zero = "wechatpay.M{}"
+		}
+		fmt.Fprintf(&b, "%s := %s // TODO: set %s\n", v.goName, zero, v.source)
+	}
+	if len(c.free) > 0 {
+		b.WriteByte('\n')
+	}
+	b.WriteString(c.code.String())
+	return b.String()
+}
+
+// goValue writes a value of Options.Vars as Go.
+func (c *converter) goValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "nil"
+	case string:
+		return strconv.Quote(v)
+	case bool:
+		return strconv.FormatBool(v)
+	case json.Number:
+		return v.String()
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return strconv.FormatInt(int64(v), 10)
+		}
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case map[string]any:
+		c.imports[modulePath] = true
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		b.WriteString("wechatpay.M{\n")
+		for _, k := range keys {
+			fmt.Fprintf(&b, "%q: %s,\n", k, c.goValue(v[k]))
+		}
+		b.WriteByte('}')
+		return b.String()
+	case []any:
+		kind := ""
+		for i, e := range v {
+			k := "any"
+			switch e.(type) {
+			case string:
+				k = "string"
+			case map[string]any:
+				k = "M"
+			}
+			if i == 0 {
+				kind = k
+			} else if kind != k {
+				kind = "any"
+			}
+		}
+		var b strings.Builder
+		switch kind {
+		case "string":
+			b.WriteString("[]string{\n")
+		case "M":
+			c.imports[modulePath] = true
+			b.WriteString("[]wechatpay.M{\n")
+		default:
+			b.WriteString("[]any{\n")
+		}
+		for _, e := range v {
+			s := c.goValue(e)
+			if kind == "M" {
+				s = strings.TrimPrefix(s, "wechatpay.M")
+			}
+			b.WriteString(s + ",\n")
+		}
+		b.WriteByte('}')
+		return b.String()
+	}
+	return fmt.Sprintf("%#v", v)
+}

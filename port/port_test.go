@@ -1,0 +1,216 @@
+package port
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestConvert(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		src   string
+		want  []string // fragments of the code, in order
+		diags []string // fragments of the diagnostics, in order
+	}{
+		{
+			name: "PHP property chain with query and headers",
+			src: `$resp = $instance->v3->merchantService->complaintsV2->get([
+  'query' => ['limit' => 10, 'offset' => 0, 'begin_date' => '2019-01-01'],
+  'headers' => ['Wechatpay-Serial' => 'PUB_KEY_ID_0114232134912410000000000000'],
+]);
+echo $resp->getStatusCode();`,
+			want: []string{
+				`resp, err := client.V3().MerchantService().ComplaintsV2().Get(ctx, wechatpay.M{`,
+				`"query": wechatpay.M{`, `"limit":      10,`, `"begin_date": "2019-01-01",`,
+				`"headers": wechatpay.M{`,
+				"fmt.Println(resp.StatusCode)",
+			},
+		},
+		{
+			name: "a path the catalog does not have",
+			src:  `$instance->v3->someNew->thingV2->_thing_id_->post(['thing_id' => 'x', 'json' => ['a' => [1, 2], 'b' => ['x', 'y'], 'c' => []]]);`,
+			want: []string{
+				`resp, err := client.Chain("v3/some-new/thing-v2/{thing_id}").Post(ctx, wechatpay.M{`,
+				`"thing_id": "x",`, `"a": []any{`, `"b": []string{`, `"c": []any{},`, "_ = resp",
+			},
+		},
+		{
+			name:  "a method the catalog does not list",
+			src:   `$instance->v3->pay->transactions->native->get();`,
+			want:  []string{`client.Chain("v3/pay/transactions/native").Get(ctx)`},
+			diags: []string{"line 1: the catalog has no GET v3/pay/transactions/native; sent through Client.Chain"},
+		},
+		{
+			name: "catalog capitals, trailing slash, keywords",
+			src: `$instance->v2->secapi->mch->addInstitutionsub->post(['security' => true, 'xml' => ['sub_mch_id' => '1']]);
+$instance->chain('/v3/applyment4sub/applyment/')->post(['json' => ['business_code' => 'x']]);
+$instance->v3->applyment4sub->applyment->_empty_->post(['json' => ['business_code' => 'x']]);
+$instance->v3->marketing->busifavor->coupons->return->post(['json' => []]);`,
+			want: []string{
+				`resp, err := client.V2().Secapi().Mch().AddInstitutionsub().Post(ctx, wechatpay.M{`,
+				`resp2, err2 := client.V3().Applyment4sub().Applyment().Empty_().Post(ctx, wechatpay.M{`,
+				`resp3, err3 := client.V3().Applyment4sub().Applyment().Empty_().Post(ctx, wechatpay.M{`,
+				`resp4, err4 := client.V3().Marketing().Busifavor().Coupons().Return().Post(ctx, wechatpay.M{`,
+			},
+		},
+		{
+			name: "unknown options and constructs are reported",
+			src: `$instance->v3->pay->transactions->native->post([
+  'json' => ['amount' => ['total' => time()]],
+  'timeout' => 3,
+])->then(function ($r) { doSomething($r); })->otherwise(function ($e) { echo $e; })->wait();`,
+			want: []string{`"total": nil,`},
+			diags: []string{
+				"line 2: the call time() is not ported",
+				`line 3: option "timeout" is neither a variable of v3/pay/transactions/native nor an option of this client`,
+				"line 4: this statement is not ported",
+				"line 4: the rejection callback is not ported",
+			},
+		},
+		{
+			name: "PHP free variables and base_uri",
+			src:  `$instance['v3/refund/domestic/refunds/{out_refund_no}']->get(['out_refund_no' => $outRefundNo, 'base_uri' => 'https://api2.mch.weixin.qq.com/']);`,
+			want: []string{
+				`outRefundNo := "" // TODO: set outRefundNo`,
+				`client.V3().Refund().Domestic().Refunds().OutRefundNo_().Get(ctx, wechatpay.M{`,
+				`"out_refund_no": outRefundNo,`, `"base_uri":      "https://api2.mch.weixin.qq.com/",`,
+			},
+		},
+		{
+			name: "Node get with params, headers and a response object",
+			src: `wxpay.v3.pay.transactions.id._transaction_id_.get({ params: { mchid }, transaction_id: '4200000985202103031441826014' })
+.then(res => console.log(res.status, res.data.trade_state, res.headers['request-id']))
+.catch(console.error)`,
+			want: []string{
+				`mchid := "" // TODO: set mchid`,
+				`resp, err := client.V3().Pay().Transactions().Id().TransactionId_().Get(ctx, wechatpay.M{`,
+				`"transaction_id": "4200000985202103031441826014",`, `"query": wechatpay.M{`, `"mchid": mchid,`,
+				`fmt.Println(resp.StatusCode, resp.Get("trade_state").String(), resp.Header.Get("request-id"))`,
+			},
+			diags: []string{"line 3: the rejection callback is not ported"},
+		},
+		{
+			name: "Node await and destructuring",
+			src:  "const { data: { code_url } } = await wxpay.v3.pay.transactions.native.post({ appid: 'wx', amount: { total: 1 } });\nconsole.log(code_url);",
+			want: []string{
+				`resp, err := client.V3().Pay().Transactions().Native().Post(ctx, wechatpay.M{`,
+				`"json": wechatpay.M{`, `"amount": wechatpay.M{`, `"total": 1,`,
+				`fmt.Println(resp.Get("code_url").String())`,
+			},
+		},
+		{
+			name: "Node v2 data is xml",
+			src:  "wxpay.v2.pay.micropay({ appid: 'wx', auth_code: '120061098828009406' }, { security: false }).then(({ data }) => data)",
+			want: []string{
+				`client.V2().Pay().Micropay().Post(ctx, wechatpay.M{`, `"xml": wechatpay.M{`, `"security": false,`,
+				"fmt.Println(string(resp.Body))",
+			},
+		},
+		{
+			name:  "an unreadable chain is reported",
+			src:   "text\n$instance->v3->pay->transactions->native->post([\n  'json' => [\n",
+			diags: []string{"line 2: cannot read this chain call"},
+		},
+		{
+			name: "Node variables that clash with Go names",
+			src:  "wxpay.v3.x.post({ type, ctx, resp })",
+			want: []string{`typeValue := ""`, `ctxValue := ""`, `respValue := ""`, `"type": typeValue,`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Convert([]byte(tc.src), Options{})
+			if err != nil && !(errors.Is(err, ErrNoSnippet) && len(tc.want) == 0) {
+				t.Fatal(err)
+			}
+			code := string(res.Code)
+			rest := code
+			for _, w := range tc.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("code lacks %q (in order):\n%s", w, code)
+				}
+				rest = rest[i+len(w):]
+			}
+			var got []string
+			for _, d := range res.Diagnostics {
+				got = append(got, d.String())
+			}
+			if len(got) != len(tc.diags) {
+				t.Fatalf("diagnostics %q, want %q\n%s", got, tc.diags, code)
+			}
+			for i, d := range tc.diags {
+				if !strings.Contains(got[i], d) {
+					t.Errorf("diagnostic %q, want %q", got[i], d)
+				}
+			}
+		})
+	}
+}
+
+func TestConvertEmitsValidGoAndImports(t *testing.T) {
+	res, err := Convert([]byte(`$instance->v3->certificates->get();`), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "// imports: \"log\"\nresp, err := client.V3().Certificates().Get(ctx)\nif err != nil {\n\tlog.Fatal(err)\n}\n_ = resp\n"
+	if got := strings.ReplaceAll(string(res.Code), "// PHP, line 1\n", ""); got != want {
+		t.Errorf("code:\n%s\nwant:\n%s", got, want)
+	}
+	if strings.Join(res.Imports, " ") != "log" {
+		t.Errorf("imports %v", res.Imports)
+	}
+}
+
+func TestVarsGiveValues(t *testing.T) {
+	res, err := Convert([]byte("wxpay.v3.x.post({ a, b, c, d })"), Options{Vars: map[string]any{
+		"a": "s", "b": 1.0, "c": []any{map[string]any{"k": "v"}}, "d": map[string]any{"z": true, "y": nil},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`a := "s"`, "b := 1\n", "c := []wechatpay.M{\n\t{\n\t\t\"k\": \"v\",", `"y": nil,`} {
+		if !strings.Contains(string(res.Code), w) {
+			t.Errorf("code lacks %q:\n%s", w, res.Code)
+		}
+	}
+}
+
+// The porter's normalization is the client's: the typed chain it picks
+// has the template the PHP chain names.
+func TestNormalizeSegment(t *testing.T) {
+	lits := map[string]bool{"addInstitutionsub": true}
+	for in, want := range map[string]string{
+		"merchantService":   "merchant-service",
+		"complaintsV2":      "complaints-v2",
+		"OutTradeNo":        "out-trade-no",
+		"_out_trade_no_":    "{out_trade_no}",
+		"_openId_":          "{openId}",
+		"{openId}":          "{openId}",
+		"_empty_":           "",
+		"addInstitutionsub": "addInstitutionsub",
+		"applyment_id":      "applyment_id",
+	} {
+		if got := normalizeSegment(in, lits); got != want {
+			t.Errorf("normalizeSegment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNoSnippet(t *testing.T) {
+	if _, err := Convert([]byte("# a page\n\nNothing to see: $x = 1; wxpay is great."), Options{}); !errors.Is(err, ErrNoSnippet) {
+		t.Errorf("error %v", err)
+	}
+}
+
+// A free variable inside an expression that is not ported is not
+// declared either: unused, it would not compile.
+func TestUnportedExpressionsDeclareNothing(t *testing.T) {
+	res, err := Convert([]byte("wxpay.v3.x.get().then(res => console.log(x + foo(), res.status))"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(res.Code), "x :=") || len(res.Diagnostics) != 1 {
+		t.Errorf("diagnostics %v\n%s", res.Diagnostics, res.Code)
+	}
+}
