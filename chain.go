@@ -90,6 +90,9 @@ func (c *Client) do(ctx context.Context, method, template string, opts []M) (*Re
 	if err != nil {
 		return nil, err
 	}
+	if isV2(template) {
+		return c.sendV2(ctx, req)
+	}
 	resp, err := c.v3.Do(ctx, req)
 	if err != nil {
 		return nil, err

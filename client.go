@@ -30,7 +30,7 @@ type Config struct {
 	Serial     string                    // merchant API certificate serial number
 	PrivateKey crypto.Signer             // merchant API private key (*rsa.PrivateKey, or an HSM/KMS signer)
 	Certs      map[string]*rsa.PublicKey // WeChat Pay platform certificate serials and/or public key ids (PUB_KEY_ID_...) -> key
-	Secret     string                    // APIv2 key
+	Secret     string                    // APIv2 key; with no PrivateKey and Signer, the client is APIv2 only
 	Merchant   *tls.Certificate          // merchant certificate + key for v2 requests marked "security"
 	BaseURL    string                    // default DefaultBaseURL
 	TLSConfig  *tls.Config               // optional base TLS settings (e.g. RootCAs of a test server)
@@ -45,7 +45,8 @@ type Config struct {
 	// only serial in Certs, else none. A "headers" option overrides it.
 	PlatformSerial string
 	// Timeout bounds one attempt when the context sets no sooner deadline.
-	// Default transport.DefaultTimeout.
+	// Default transport.DefaultTimeout. A streamed reply (Download) is
+	// bounded by the context alone; Timeout bounds each wait for its data.
 	Timeout time.Duration
 	// MaxResponseBytes bounds a response body. Default
 	// transport.DefaultMaxResponseBytes.
@@ -53,14 +54,20 @@ type Config struct {
 	// Transport sends requests. Default: fasthttp with TLSConfig, Timeout
 	// and MaxResponseBytes; transport.NetHTTP plugs in net/http instead.
 	Transport transport.Doer
-	// Keys replaces Certs as the source of platform keys (a rotating
-	// certificate store, say).
+	// Keys adds a source of platform keys, consulted after Certs: a
+	// rotating certificate store (package certificates), say. Both work at
+	// once while a merchant moves between public keys and certificates.
 	Keys signer.Keys
 	// Signer and Verifier replace the APIv3 middlewares built from the
 	// keys above (a remote signing service, a custom verifier). Requests
 	// pass backup retry -> Signer -> Verifier -> Transport.
 	Signer   transport.Middleware
 	Verifier transport.Middleware
+	// V2Signer and V2Verifier replace the APIv2 middlewares built from
+	// Secret (xmlsign.Signer, xmlsign.Verifier). APIv2 requests pass
+	// backup retry -> V2Signer -> V2Verifier -> Transport.
+	V2Signer   transport.Middleware
+	V2Verifier transport.Middleware
 }
 
 // Client sends APIv3 and APIv2 requests. It is safe for concurrent use.
@@ -69,6 +76,7 @@ type Client struct {
 	baseURL   string
 	userAgent string
 	v3        transport.Doer // the APIv3 middleware stack
+	v2        transport.Doer // the APIv2 middleware stack, nil without Secret
 }
 
 // New checks cfg and returns a client. Every problem is reported as a
@@ -80,7 +88,10 @@ func New(cfg Config) (*Client, error) {
 	if strings.ContainsAny(cfg.MchID, "\",\r\n ") {
 		return nil, &ConfigError{Field: "MchID", Reason: fmt.Sprintf("%q contains characters an Authorization header cannot carry", cfg.MchID)}
 	}
-	if cfg.Signer == nil {
+	// A Secret alone makes an APIv2-only client: many merchants have no
+	// APIv3 keys, and without them there is no platform key to verify with.
+	v3 := cfg.Signer != nil || cfg.PrivateKey != nil || cfg.Secret == ""
+	if cfg.Signer == nil && v3 {
 		if cfg.PrivateKey == nil {
 			return nil, &ConfigError{Field: "PrivateKey", Reason: "is nil (APIv3 requests are signed with it)"}
 		}
@@ -102,7 +113,7 @@ func New(cfg Config) (*Client, error) {
 			return nil, &ConfigError{Field: "Certs", Reason: fmt.Sprintf("key for %s is nil", serial)}
 		}
 	}
-	if cfg.Verifier == nil && cfg.Keys == nil && len(cfg.Certs) == 0 {
+	if cfg.Verifier == nil && cfg.Keys == nil && len(cfg.Certs) == 0 && v3 {
 		return nil, &ConfigError{Field: "Certs", Reason: "is empty: responses cannot be verified without a platform certificate or public key"}
 	}
 
@@ -132,9 +143,15 @@ func New(cfg Config) (*Client, error) {
 			TLSConfig: cfg.TLSConfig, Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes,
 		})
 	}
-	keys := cfg.Keys
-	if keys == nil {
-		keys = signer.StaticKeys(cfg.Certs)
+	if cfg.Merchant != nil && (len(cfg.Merchant.Certificate) == 0 || cfg.Merchant.PrivateKey == nil) {
+		return nil, &ConfigError{Field: "Merchant", Reason: "lacks the certificate or its private key"}
+	}
+	if cfg.Secret != "" {
+		c.v2 = newV2Stack(cfg, next, base, backup)
+	}
+	var keys signer.Keys = signer.StaticKeys(cfg.Certs)
+	if cfg.Keys != nil {
+		keys = signer.MultiKeys(keys, cfg.Keys)
 	}
 	if cfg.Verifier != nil {
 		next = cfg.Verifier(next)
@@ -150,6 +167,9 @@ func New(cfg Config) (*Client, error) {
 		next = &backupRetry{primary: base, backup: backup, next: next}
 	}
 	c.v3 = next
+	if !v3 {
+		c.v3 = noV3{}
+	}
 	return c, nil
 }
 

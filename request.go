@@ -40,8 +40,16 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 	fail := func(reason string, err error) (*transport.Request, error) {
 		return nil, &RequestError{Method: method, Path: template, Reason: reason, Err: err}
 	}
-	if strings.HasPrefix(template, "v2/") {
-		return fail("APIv2 (XML) requests are not supported by this client yet", nil)
+	if isV2(template) {
+		return c.buildV2(method, template, o)
+	}
+	if _, ok := c.v3.(noV3); ok {
+		return fail(errNoV3, nil)
+	}
+	for _, k := range [...]string{optXML, optSecurity, optNonceless} {
+		if _, ok := o[k]; ok {
+			return fail(fmt.Sprintf("option %q is for APIv2 (chains that start with v2/)", k), nil)
+		}
 	}
 	uri, used, err := expand(template, o)
 	if err != nil {

@@ -17,6 +17,9 @@ import (
 // segment "_name_" becomes the expression "{name}". Text inside braces is
 // never altered, and neither is the name of a "_name_" segment: the PHP
 // Builder would turn "_openId_" into "{open-id}", a variable nobody passes.
+// Nor is a segment the catalog spells with capitals ("addInstitutionsub",
+// see catalogLiteral in tree_gen.go): WeChat Pay's own spelling must reach
+// the wire, while "merchantService" still becomes "merchant-service".
 // It returns seg itself when nothing changes.
 func normalizeSegment(seg string) string {
 	// A segment is a path of one segment, so one implementation serves both.
@@ -103,6 +106,10 @@ func writeSegment(b *strings.Builder, seg string) {
 		b.WriteByte('{')
 		b.WriteString(seg[1 : len(seg)-1])
 		b.WriteByte('}')
+		return
+	}
+	if catalogLiteral(seg) {
+		b.WriteString(seg)
 		return
 	}
 	depth := 0

@@ -25,7 +25,8 @@ func TestNormalizeSegment(t *testing.T) {
 		{"__", "__"},
 		{"___", "{_}"},
 		{"applyment4sub", "applyment4sub"},
-		{"addInstitutionsub", "add-institutionsub"}, // the PHP rule; catalog literals are special-cased elsewhere
+		{"addInstitutionsub", "addInstitutionsub"},   // a catalog literal: kept as WeChat Pay spells it
+		{"addInstitutionSub", "add-institution-sub"}, // not in the catalog: the PHP rule
 		{"v3", "v3"},
 		{"V3", "v3"},
 		{"ABC", "a-b-c"},
@@ -47,7 +48,9 @@ func TestNormalizePath(t *testing.T) {
 		{"v3/users/{openId}", "v3/users/{openId}"},
 		{"v3/applyment4sub/applyment/", "v3/applyment4sub/applyment/"},
 		{"v3/applyment4sub/applyment/applyment_id/{applyment_id}", "v3/applyment4sub/applyment/applyment_id/{applyment_id}"},
-		{"v3/addInstitutionsub", "v3/add-institutionsub"},
+		{"v2/secapi/mch/addInstitutionsub", "v2/secapi/mch/addInstitutionsub"},
+		{"v2/secapi/mch/queryInstitutionsub/", "v2/secapi/mch/queryInstitutionsub/"},
+		{"v3/merchantService/addInstitutionsub", "v3/merchant-service/addInstitutionsub"},
 		{"v3//a", "v3//a"},
 		{"", ""},
 		{"/", "/"},

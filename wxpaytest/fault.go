@@ -44,6 +44,9 @@ func (f Fault) String() string {
 	if f > 0 && int(f) < len(faultNames) {
 		return faultNames[f]
 	}
+	if name, ok := v2FaultNames[f]; ok {
+		return name
+	}
 	return fmt.Sprintf("Fault(%d)", int(f))
 }
 
@@ -51,7 +54,7 @@ func (f Fault) String() string {
 // with the next one.
 func (s *Server) Inject(faults ...Fault) {
 	for _, f := range faults {
-		if f <= 0 || int(f) >= len(faultNames) {
+		if _, v2 := v2FaultNames[f]; !v2 && (f <= 0 || int(f) >= len(faultNames)) {
 			panic("wxpaytest: Inject: unknown " + f.String())
 		}
 	}

@@ -14,6 +14,10 @@ import (
 // write sends a reply signed as WeChat Pay signs it, then spoiled as the
 // fault says.
 func (s *Server) write(w http.ResponseWriter, rep reply, fault Fault) {
+	if rep.file != nil {
+		s.writeFile(w, rep)
+		return
+	}
 	body := rep.body
 	if rep.err != nil {
 		body = marshal(struct {
@@ -33,11 +37,14 @@ func (s *Server) write(w http.ResponseWriter, rep reply, fault Fault) {
 			ts -= 600
 		}
 		timestamp, nonce := strconv.FormatInt(ts, 10), signer.Nonce()
-		sig, err := signer.Sign(s.PlatformKey, signer.ResponseMessage(timestamp, nonce, body))
+		key, serial := s.PlatformKey, s.PlatformKeyID
+		if rep.key != nil {
+			key, serial = rep.key, rep.serial
+		}
+		sig, err := signer.Sign(key, signer.ResponseMessage(timestamp, nonce, body))
 		if err != nil {
 			panic("wxpaytest: signing a reply: " + err.Error())
 		}
-		serial := s.PlatformKeyID
 		switch fault {
 		case BadSignature:
 			sig = spoil(sig)

@@ -18,6 +18,7 @@ type call struct {
 	params []string // path parameters, percent-decoded
 	query  url.Values
 	body   []byte
+	header http.Header
 }
 
 var routes = []route{
@@ -27,6 +28,16 @@ var routes = []route{
 	{http.MethodPost, split("v3/pay/transactions/out-trade-no/{out_trade_no}/close"), (*Server).close},
 	{http.MethodPost, split("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse"), (*Server).reverse},
 	{http.MethodPost, split("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse"), (*Server).combineReverse},
+	{http.MethodGet, split("v3/certificates"), (*Server).certificates},
+	{http.MethodPost, split("v3/merchant/media/upload"), (*Server).uploadMedia},
+	{http.MethodPost, split("v3/merchant/media/video_upload"), (*Server).uploadVideo},
+	{http.MethodPost, split("v3/marketing/favor/media/image-upload"), (*Server).uploadFavorImage},
+	{http.MethodPost, split("v3/merchant-service/images/upload"), (*Server).uploadServiceImage},
+	{http.MethodGet, split("v3/bill/tradebill"), (*Server).tradeBill},
+	{http.MethodGet, split("v3/bill/fundflowbill"), (*Server).fundFlowBill},
+	{http.MethodGet, split("v3/billdownload/file"), (*Server).billDownload},
+	{http.MethodGet, split("hk/v3/statements"), (*Server).statements},
+	{http.MethodGet, split("v3/global/statements"), (*Server).statements},
 }
 
 func split(template string) []string {

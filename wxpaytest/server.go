@@ -1,6 +1,6 @@
-// Package wxpaytest runs a WeChat Pay APIv3 server for tests, in the
-// manner of net/http/httptest: start it in one line, get a client keyed
-// for it, and read what it saw.
+// Package wxpaytest runs a WeChat Pay APIv3 and APIv2 server for tests,
+// in the manner of net/http/httptest: start it in one line, get a client
+// keyed for it, and read what it saw.
 //
 //	srv := wxpaytest.NewServer()
 //	defer srv.Close()
@@ -15,9 +15,12 @@
 // not used before, and an RSA-SHA256 signature by MerchantKey over the
 // request target exactly as received, so a target sent in absolute form
 // fails), Accept: application/json, a User-Agent, and, with a body,
-// Content-Type: application/json and valid JSON; a Wechatpay-Serial
-// header, if sent, must name PlatformKeyID. Every reply, errors and 204s included, carries a Request-ID and is
-// signed with PlatformKey under PlatformKeyID.
+// Content-Type: application/json and valid JSON (multipart/form-data for
+// an upload, signed over its meta part); a Wechatpay-Serial header, if
+// sent, must name PlatformKeyID or a platform certificate. Every reply,
+// errors and 204s included, carries a Request-ID and is signed with
+// PlatformKey under PlatformKeyID (or with a platform certificate, see
+// WithPlatformCertificates); bill files alone are not signed.
 //
 // # Endpoints
 //
@@ -33,6 +36,23 @@
 //	                                                          200 {"appid","mchid","out_trade_no"}
 //	POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse
 //	                                                          204
+//
+// Files and platform certificates:
+//
+//	POST /v3/merchant/media/upload, /v3/merchant/media/video_upload,
+//	     /v3/merchant-service/images/upload                   200 {"media_id"}
+//	POST /v3/marketing/favor/media/image-upload               200 {"media_url"}
+//	GET  /v3/bill/tradebill, /v3/bill/fundflowbill?bill_date=&tar_type=
+//	                                                          200 {"hash_type","hash_value","download_url"}
+//	GET  /v3/billdownload/file?token=                         200 the bill, unsigned
+//	GET  /hk/v3/statements, /v3/global/statements?date=       200 the statement, signed over its digest
+//	GET  /v3/certificates                                     200 the platform certificates, encrypted
+//
+// An upload's file must match the sha256 of its meta part; Uploads returns
+// what the server kept. Bills and statements are generated as they are
+// sent, so SetBillRows can make them any size; CorruptNextFile damages
+// one. AddPlatformCertificate and RotatePlatformKey play a certificate
+// rotation.
 //
 // Path parameters are percent-decoded, so order numbers may hold any
 // character. Native orders start NOTPAY; SetPaid moves one to SUCCESS.
@@ -67,6 +87,52 @@
 //     AppID, with one sub order {mchid MchID, out_trade_no
 //     "20150806125346", sub_mchid "1900000109", sub_appid
 //     "wxd678efh567hg6999"}.
+//
+// # APIv2
+//
+// Every request whose path is not under /v3/ is an APIv2 request: XML
+// signed with Secret (MD5 or HMAC-SHA256, as sign_type says), or for a GET
+// the query string. The server knows two merchants, MchID (appid AppID)
+// and V2MchID (appid V2AppID, the ids of the APIv2 documentation), both
+// with the APIv2 key Secret. Config and Client are keyed for MchID;
+// V2Config and V2Client for V2MchID, so that the documentation's APIv2
+// snippets, which use mch_id 1900000109, run verbatim.
+//
+// The listener asks every client for a certificate and verifies any it
+// gets against the server's own CA, which issued one merchant certificate
+// per merchant (Config.Merchant, V2Config.Merchant). The endpoints the
+// catalog marks mTLS require one, issued to the request's mch_id; without
+// it the reply is nginx's "400 No required SSL certificate was sent", as
+// WeChat Pay's is.
+//
+// Each request is checked as WeChat Pay does and refused with return_code
+// FAIL and a return_msg saying what is wrong: Content-Type text/xml (or
+// application/xml) and well-formed XML for a body, a known mch_id (or
+// mchid, combine_mch_id), the appid of that merchant, a sign_type of MD5
+// or HMAC-SHA256, a sign that verifies, and a nonce_str of at most 32
+// characters not used before by the merchant (GET endpoints take none).
+// Replies are XML with every string in CDATA, signed with the request's
+// sign_type unless the catalog marks the endpoint unsigned.
+//
+// These endpoints keep state in an APIv2 order book of their own, apart
+// from the APIv3 one:
+//
+//	POST /pay/orderquery              the order, by transaction_id or out_trade_no
+//	POST /pay/micropay                pays a new order at once (auth_code: 18 digits, 10-15 first)
+//	POST /secapi/pay/reverse          mTLS; the first reverse of an order fails with
+//	                                  SYSTEMERROR 系统超时 and recall Y, the next one
+//	                                  succeeds with recall N (order REVOKED)
+//	POST /secapi/pay/facepayreverse   mTLS; recall N, order REVOKED
+//	GET  /papay/h5entrustweb          query-signed, no nonce_str; an unsigned reply with redirect_url
+//	POST /pay/downloadbill            unsigned CSV text of the merchant's orders (gzip with tar_type GZIP)
+//
+// Business failures are result_code FAIL with err_code and err_code_des:
+// ORDERNOTEXIST, OUT_TRADE_NO_USED, AUTH_CODE_INVALID, PARAM_ERROR.
+//
+// Both merchants start with the order of the face-pay reverse
+// documentation: out_trade_no and transaction_id
+// "1217752501201407033233368018", a paid FACEPAY order of 1 fen; V2MchID's
+// belongs to sub-merchant DefaultV2SubMchID with sub_appid V2AppID.
 package wxpaytest
 
 import (
@@ -108,6 +174,9 @@ type Server struct {
 	PlatformKeyID  string          // the WeChat Pay public key id replies are signed under
 	PlatformKey    *rsa.PrivateKey // the WeChat Pay platform key replies are signed with
 	APIv3Key       string          // the merchant's 32-byte APIv3 key (AES-256-GCM for callbacks and certificates)
+	Secret         string          // the APIv2 key of both APIv2 merchants (see V2Config)
+	V2MchID        string          // the second APIv2 merchant, DefaultV2MchID
+	V2AppID        string          // the appid bound to V2MchID
 
 	// SlowDelay is how long a Slow fault holds its reply; 2 s by default.
 	// Set it before injecting the fault.
@@ -125,6 +194,9 @@ type Server struct {
 	book     orderBook
 	client   *wechatpay.Client
 	seq      uint64
+	v2       *v2State
+	files    fileState // bills, statements and uploads: files.go
+	certs    certState // platform certificates: certificates.go
 }
 
 // Received is one request as the server got it.
@@ -174,6 +246,7 @@ func NewServer(opts ...Option) *Server {
 	// Clients that drop connections on purpose (timeouts, resets) would
 	// otherwise fill test output with TLS handshake noise.
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.initV2()
 	s.ts.StartTLS()
 	s.URL = s.ts.URL + "/"
 	return s
@@ -216,6 +289,8 @@ func (s *Server) Config() wechatpay.Config {
 		BaseURL:    s.URL,
 		BackupURL:  "-",
 		TLSConfig:  &tls.Config{RootCAs: roots},
+		Secret:     s.Secret,
+		Merchant:   s.merchantCert(s.MchID),
 	}
 }
 
@@ -289,12 +364,19 @@ type reply struct {
 	status int
 	body   []byte
 	err    *Error
+	file   *fileReply      // a file streamed in place of body
+	key    *rsa.PrivateKey // signs the reply, with serial; PlatformKey if nil
+	serial string
 }
 
 // serve records the request, verifies it, runs the endpoint unless a fault
 // says the request never gets that far, and answers as the fault says.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if isV2Path(r.URL.Path) {
+		s.serveV2(w, r)
+		return
+	}
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyFor(r)))
 	rec := &Received{Method: r.Method, Target: r.RequestURI, Header: r.Header.Clone(), Body: body}
 	s.mu.Lock()
 	s.received = append(s.received, rec)
@@ -333,6 +415,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		case <-s.closed:
 		}
 	}
+	rep.key, rep.serial = s.replySigner(r)
 	s.write(w, rep, fault)
 }
 
@@ -341,11 +424,11 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error, run bool) r
 	if readErr != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(readErr, &tooBig) {
-			return fail(http.StatusBadRequest, "PARAM_ERROR", "request body is larger than 1 MiB")
+			return fail(http.StatusBadRequest, "PARAM_ERROR", "request body is larger than "+strconv.FormatInt(tooBig.Limit>>20, 10)+" MiB")
 		}
 		return fail(http.StatusBadRequest, "PARAM_ERROR", "reading the request body: "+readErr.Error())
 	}
-	if err := s.verify(r, body); err != nil {
+	if err := s.verify(r, signedPart(r, body)); err != nil {
 		return reply{status: err.StatusCode, err: err}
 	}
 	rt, call, err := match(r.Method, r.RequestURI)
@@ -358,7 +441,7 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error, run bool) r
 	if !run {
 		return reply{status: http.StatusOK}
 	}
-	call.body = body
+	call.body, call.header = body, r.Header
 	return rt.handle(s, call)
 }
 

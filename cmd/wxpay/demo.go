@@ -103,7 +103,10 @@ func demo(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("a bad signature was not caught: %v", err)
 	}
 	fmt.Fprintf(w, "<- refused: %v\n", err)
-	return nil
+	if err := demoV2(ctx, w, srv); err != nil {
+		return err
+	}
+	return demoNotify(ctx, w, srv)
 }
 
 // printExchange shows the last request the server received.

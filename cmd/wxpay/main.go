@@ -2,6 +2,7 @@
 // shows the client at work against the built-in test server.
 //
 //	wxpay demo
+//	wxpay crt -c config.json -k APIV3KEY [-o DIR]
 //	wxpay -c config.json [-m post] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
 //
 // The config file is JSON:
@@ -45,6 +46,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return 1
 			}
 			return 0
+		case "crt":
+			return crt(ctx, args[1:], stdout, stderr)
+		case "port":
+			return portCmd(args[1:], os.Stdin, stdout, stderr)
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return 0
@@ -59,4 +64,9 @@ const usage = `usage:
   wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
       Send one request. URI is a chain such as v3/pay/transactions/id/{transaction_id};
       -p fills its placeholders, -q adds query parameters, -d is the JSON body.
+  wxpay crt -c config.json -k APIV3KEY [-o DIR]
+      Download the platform certificates, decrypt them with the APIv3 key, verify the
+      reply with them (and with the configured keys), and write DIR/wechatpay_SERIAL.pem.
+  wxpay port [-main] [-var name=value]... [FILE|-]
+      Print Go for the PHP or Node chain calls in FILE (see wxpay port -h).
 `

@@ -28,6 +28,16 @@ func TestDemo(t *testing.T) {
 		"-> GET /v3/pay/transactions/out-trade-no/1217752501201407033233368019?mchid=1230000109",
 		`"trade_state": "NOTPAY"`,
 		"<- refused: POST v3/pay/transactions/out-trade-no/1217752501201407033233368018/reverse: response verification failed: signature does not match",
+		"-> POST /secapi/pay/facepayreverse",
+		"<sign_type>HMAC-SHA256</sign_type>",
+		"<- 200, sign verified (HMAC-SHA256)",
+		"   recall: N",
+		"<- POST v2/secapi/pay/reverse: FAIL SYSTEMERROR: 系统超时 (recall Y): calling again",
+		"<- SUCCESS, recall N: the order is reversed",
+		"<- refused: POST pay/orderquery: response verification failed: xmlsign: signature does not match",
+		"<- 204: callback verified (serial, timestamp, RSA signature); TRANSACTION.SUCCESS EV-",
+		`"transaction_id": "4200000985202103031441826015"`,
+		`<- 401 {"code":"FAIL","message":"signature test probe rejected"} (notify: verify: WECHATPAY/SIGNTEST/ probe signature)`,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("demo output lacks %q", want)

@@ -3,33 +3,20 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rsa"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/wxpay-go/wechatpay"
-	"github.com/wxpay-go/wechatpay/keys"
+	"github.com/wxpay-go/wechatpay/configfile"
 )
 
 // fileConfig is the JSON config file of the request mode.
-type fileConfig struct {
-	MchID        string            `json:"mchid"`
-	Serial       string            `json:"serial"`
-	PrivateKey   string            `json:"privateKey"`
-	Certs        map[string]string `json:"certs"`
-	Secret       string            `json:"secret"`
-	MerchantCert string            `json:"merchantCert"`
-	BaseURL      string            `json:"baseURL"`
-	RootCA       string            `json:"rootCA"`
-}
+type fileConfig = configfile.File
 
 // pairs collects repeated name=value flags.
 type pairs []string
@@ -142,61 +129,15 @@ func requestOptions(data string, params, query, headers pairs) (wechatpay.M, err
 	return opts, nil
 }
 
-// clientFromFile builds a client from a JSON config file.
-func clientFromFile(path string) (*wechatpay.Client, error) {
-	raw, err := os.ReadFile(path)
+// clientFromFile builds a client from a JSON config file; adjust may
+// change the configuration first.
+func clientFromFile(path string, adjust ...func(*wechatpay.Config)) (*wechatpay.Client, error) {
+	cfg, err := configfile.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	var fc fileConfig
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	cfg := wechatpay.Config{MchID: fc.MchID, Serial: fc.Serial, Secret: fc.Secret, BaseURL: fc.BaseURL}
-	if fc.PrivateKey == "" {
-		return nil, fmt.Errorf("%s: privateKey is missing", path)
-	}
-	key, err := keys.PrivateKey(fc.PrivateKey)
-	if err != nil {
-		return nil, fmt.Errorf("%s: privateKey: %w", path, err)
-	}
-	cfg.PrivateKey = key
-	if fc.MerchantCert != "" {
-		serial, _, tlsCert, err := keys.MerchantCertificate(fc.MerchantCert, fc.PrivateKey)
-		if err != nil {
-			return nil, fmt.Errorf("%s: merchantCert: %w", path, err)
-		}
-		if cfg.Serial == "" {
-			cfg.Serial = serial
-		}
-		cfg.Merchant = &tlsCert
-	}
-	cfg.Certs = make(map[string]*rsa.PublicKey, len(fc.Certs))
-	names := make([]string, 0, len(fc.Certs))
-	for id := range fc.Certs {
-		names = append(names, id)
-	}
-	sort.Strings(names)
-	for _, id := range names {
-		pub, err := keys.PublicKey(fc.Certs[id])
-		if err != nil {
-			return nil, fmt.Errorf("%s: certs[%s]: %w", path, id, err)
-		}
-		cfg.Certs[id] = pub
-	}
-	if fc.RootCA != "" {
-		ca, err := keys.Certificate(fc.RootCA)
-		if err != nil {
-			return nil, fmt.Errorf("%s: rootCA: %w", path, err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		pool.AddCert(ca)
-		cfg.TLSConfig = &tls.Config{RootCAs: pool}
+	for _, f := range adjust {
+		f(&cfg)
 	}
 	return wechatpay.New(cfg)
 }
