@@ -40,14 +40,14 @@ type Chain struct {
 // "v3/pay/transactions/out-trade-no/{out_trade_no}/reverse". Each segment
 // is normalized as the PHP SDK does (see Chain.Chain).
 func (c *Client) Chain(uri string) *Chain {
-	return &Chain{client: c, template: normalizePath(strings.TrimPrefix(uri, "/"))}
+	return &Chain{client: c, template: Normalize(uri)}
 }
 
 // Chain appends one or more segments. PHP-style names are normalized:
 // "merchantService" becomes "merchant-service", "_out_trade_no_" becomes
 // "{out_trade_no}"; text in braces is kept as written.
 func (n *Chain) Chain(segment string) *Chain {
-	segment = normalizePath(strings.TrimPrefix(segment, "/"))
+	segment = Normalize(segment)
 	if n.template == "" {
 		return &Chain{client: n.client, template: segment}
 	}

@@ -51,29 +51,14 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 			return fail(fmt.Sprintf("option %q is for APIv2 (chains that start with v2/)", k), nil)
 		}
 	}
-	uri, used, err := expand(template, o)
+	uri, err := expandOptions(method, template, o)
 	if err != nil {
 		return nil, err
 	}
-	nVars := 0
-	for k := range o {
-		if !isOption(k) {
-			nVars++
-		}
-	}
-	if used != nVars {
-		return fail(unusedKeys(template, o), nil)
-	}
 
 	req := &transport.Request{Method: method, BaseURL: c.baseURL, URI: uri, Header: make(http.Header, 6)}
-	if v, ok := o[optBaseURI]; ok {
-		s, ok := v.(string)
-		if !ok {
-			return fail(fmt.Sprintf("option %q must be a string, not %T", optBaseURI, v), nil)
-		}
-		if req.BaseURL, err = normalizeBaseURL("base_uri", s, c.baseURL); err != nil {
-			return fail("option base_uri", err)
-		}
+	if req.BaseURL, _, err = c.baseURIOption(o); err != nil {
+		return fail("option base_uri", err)
 	}
 	if v, ok := o[optQuery]; ok && v != nil {
 		q, err := encodeQuery(v)
@@ -129,6 +114,40 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 		req.Unsigned = !ep.SignedResponse
 	}
 	return req, nil
+}
+
+// baseURIOption returns the base URL of a request: the base_uri option,
+// or the client's, and whether the option was given.
+func (c *Client) baseURIOption(o M) (string, bool, error) {
+	v, ok := o[optBaseURI]
+	if !ok {
+		return c.baseURL, false, nil
+	}
+	s, isString := v.(string)
+	if !isString {
+		return "", true, fmt.Errorf("want a string, not %T", v)
+	}
+	u, err := normalizeBaseURL("base_uri", s, c.baseURL)
+	return u, true, err
+}
+
+// expandOptions fills the template from the option map, whose keys that
+// are not options must all be variables of the template.
+func expandOptions(method, template string, o M) (string, error) {
+	uri, used, err := expand(template, o)
+	if err != nil {
+		return "", err
+	}
+	nVars := 0
+	for k := range o {
+		if !isOption(k) {
+			nVars++
+		}
+	}
+	if used != nVars {
+		return "", &RequestError{Method: method, Path: template, Reason: unusedKeys(template, o)}
+	}
+	return uri, nil
 }
 
 // unusedKeys names the keys that are neither options nor variables of the

@@ -21,6 +21,13 @@ import (
 // see catalogLiteral in tree_gen.go): WeChat Pay's own spelling must reach
 // the wire, while "merchantService" still becomes "merchant-service".
 // It returns seg itself when nothing changes.
+// Normalize returns a URI template as Chain writes it: each segment
+// normalized by the PHP SDK's rule ("merchantService" becomes
+// "merchant-service", "_out_trade_no_" becomes "{out_trade_no}"), text in
+// braces and the catalog's own spellings kept. Tools such as the porter
+// use it to name the endpoint a chain reaches.
+func Normalize(template string) string { return normalizePath(strings.TrimPrefix(template, "/")) }
+
 func normalizeSegment(seg string) string {
 	// A segment is a path of one segment, so one implementation serves both.
 	return normalizePath(seg)

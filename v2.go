@@ -41,18 +41,9 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 	if c.v2 == nil {
 		return fail("APIv2 is not configured: Config.Secret (the APIv2 key) is empty", nil)
 	}
-	uri, used, err := expand(template, o)
+	uri, err := expandOptions(method, template, o)
 	if err != nil {
 		return nil, err
-	}
-	nVars := 0
-	for k := range o {
-		if !isOption(k) {
-			nVars++
-		}
-	}
-	if used != nVars {
-		return fail(unusedKeys(template, o), nil)
 	}
 	chainPath, _, _ := strings.Cut(uri, "?")
 	wire := strings.TrimPrefix(strings.TrimPrefix(uri, "v2"), "/")
@@ -84,18 +75,14 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 	}
 
 	req := &transport.Request{
-		Method: method, BaseURL: c.baseURL, Header: make(http.Header, 4),
+		Method: method, Header: make(http.Header, 4),
 		Unsigned: known && !ep.SignedResponse, Security: security, Nonceless: nonceless,
 	}
-	if v, ok := o[optBaseURI]; ok {
-		s, ok := v.(string)
-		if !ok {
-			return fail(fmt.Sprintf("option %q must be a string, not %T", optBaseURI, v), nil)
-		}
-		if req.BaseURL, err = normalizeBaseURL("base_uri", s, c.baseURL); err != nil {
-			return fail("option base_uri", err)
-		}
-	} else if known && ep.Host != "" && c.baseURL == DefaultBaseURL {
+	var given bool
+	if req.BaseURL, given, err = c.baseURIOption(o); err != nil {
+		return fail("option base_uri", err)
+	}
+	if !given && known && ep.Host != "" && c.baseURL == DefaultBaseURL {
 		// Only in front of the real API: a test server or a proxy at
 		// BaseURL serves every endpoint itself.
 		req.BaseURL = "https://" + ep.Host + "/"

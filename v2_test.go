@@ -62,10 +62,11 @@ func (r *v2recorder) Do(_ context.Context, req *transport.Request) (*transport.R
 		if err != nil {
 			return nil, err
 		}
-		if r.spoil {
-			sig = strings.Replace(sig, sig[:1], "0", 1)
-			if sig == fields["sign"] {
+		if r.spoil { // change the first hex digit, whatever it is
+			if sig[0] == '0' {
 				sig = "1" + sig[1:]
+			} else {
+				sig = "0" + sig[1:]
 			}
 		}
 		fields["sign"] = sig

@@ -3,12 +3,12 @@ package port
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/wxpay-go/wechatpay"
 	"go/token"
 	"math"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/wxpay-go/wechatpay/internal/chaintree"
 )
@@ -131,30 +131,20 @@ peel:
 	}
 }
 
-// template joins and normalizes the segments as the SDKs (and this
-// client's Chain) do.
+// template joins the segments and normalizes them as this client's Chain
+// does; PHP's "_empty_" is the empty last segment of a trailing slash.
 func (c *converter) template(segs []string) string {
-	literals := capitalLiterals()
 	var parts []string
 	for _, s := range segs {
 		for _, seg := range splitSegments(strings.TrimPrefix(s, "/")) {
-			parts = append(parts, normalizeSegment(seg, literals))
+			if seg == "_empty_" {
+				seg = ""
+			}
+			parts = append(parts, seg)
 		}
 	}
-	return strings.Join(parts, "/")
+	return wechatpay.Normalize(strings.Join(parts, "/"))
 }
-
-// capitalLiterals is the set of the catalog's segments with capitals,
-// which the normalization keeps as written.
-var capitalLiterals = sync.OnceValue(func() map[string]bool {
-	set := map[string]bool{}
-	if tree, err := loadTree(); err == nil {
-		for _, s := range tree.CapitalLiterals() {
-			set[s] = true
-		}
-	}
-	return set
-})
 
 // splitSegments splits at "/" outside braces.
 func splitSegments(s string) []string {
@@ -174,40 +164,6 @@ func splitSegments(s string) []string {
 		}
 	}
 	return append(out, s[start:])
-}
-
-// normalizeSegment is the PHP SDK's rule, as Client.Chain applies it:
-// "_name_" is the placeholder {name} ("_empty_" the empty segment of a
-// trailing slash), and outside braces a capital letter becomes "-" and
-// its lower case, unless the catalog spells the segment so.
-func normalizeSegment(seg string, literals map[string]bool) string {
-	if seg == "_empty_" {
-		return ""
-	}
-	if len(seg) >= 3 && seg[0] == '_' && seg[len(seg)-1] == '_' {
-		return "{" + seg[1:len(seg)-1] + "}"
-	}
-	if literals[seg] {
-		return seg
-	}
-	var b strings.Builder
-	depth := 0
-	for i := 0; i < len(seg); i++ {
-		ch := seg[i]
-		switch {
-		case ch == '{':
-			depth++
-		case ch == '}':
-			depth = max(depth-1, 0)
-		case depth == 0 && 'A' <= ch && ch <= 'Z':
-			if i > 0 {
-				b.WriteByte('-')
-			}
-			ch += 'a' - 'A'
-		}
-		b.WriteByte(ch)
-	}
-	return b.String()
 }
 
 // templateVars lists the {names} of a template.

@@ -178,8 +178,8 @@ func TestVarsGiveValues(t *testing.T) {
 
 // The porter's normalization is the client's: the typed chain it picks
 // has the template the PHP chain names.
-func TestNormalizeSegment(t *testing.T) {
-	lits := map[string]bool{"addInstitutionsub": true}
+func TestTemplate(t *testing.T) {
+	var c converter
 	for in, want := range map[string]string{
 		"merchantService":   "merchant-service",
 		"complaintsV2":      "complaints-v2",
@@ -191,8 +191,8 @@ func TestNormalizeSegment(t *testing.T) {
 		"addInstitutionsub": "addInstitutionsub",
 		"applyment_id":      "applyment_id",
 	} {
-		if got := normalizeSegment(in, lits); got != want {
-			t.Errorf("normalizeSegment(%q) = %q, want %q", in, got, want)
+		if got := c.template([]string{"v3", in}); got != "v3/"+want {
+			t.Errorf("template(v3, %q) = %q, want %q", in, got, "v3/"+want)
 		}
 	}
 }
