@@ -946,11 +946,10 @@ func expandSimple(tmpl string, vars map[string]any) (string, int, bool) {
 		}
 		values[n] = v
 		n++
+		size += len(v)
 		for k := 0; k < len(v); k++ {
-			if unreserved[v[k]] {
-				size++
-			} else {
-				size += 3
+			if !unreserved[v[k]] {
+				size += 2
 			}
 		}
 		if !hasExpression(tmpl[:i], name) {
@@ -969,6 +968,11 @@ func expandSimple(tmpl string, vars map[string]any) (string, int, bool) {
 		b.WriteString(tmpl[i : i+j])
 		end := i + j + strings.IndexByte(tmpl[i+j:], '}')
 		v := values[k]
+		if !needsPctEncoding(v) {
+			b.WriteString(v)
+			i = end + 1
+			continue
+		}
 		for x := 0; x < len(v); x++ {
 			if c := v[x]; unreserved[c] {
 				b.WriteByte(c)
@@ -999,3 +1003,14 @@ func hasExpression(tmpl, name string) bool {
 }
 
 var simpleLiteral = byteSet(unreservedChars + "/")
+
+// needsPctEncoding reports whether a value has a byte outside the
+// unreserved set.
+func needsPctEncoding(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if !unreserved[v[i]] {
+			return true
+		}
+	}
+	return false
+}
