@@ -3,15 +3,12 @@ package wxpaytest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -139,31 +136,9 @@ func (s *Server) notifyHeaders(now time.Time, body []byte, faults []Fault) (http
 	if fault == MissingHeaders {
 		return h, nil
 	}
-	ts := now.Unix()
-	if fault == StaleTimestamp {
-		ts -= 600
-	}
-	timestamp, nonce := strconv.FormatInt(ts, 10), signer.Nonce()
-	sig, err := signer.Sign(s.PlatformKey, signer.ResponseMessage(timestamp, nonce, body))
-	if err != nil {
+	if err := s.sign(h, s.PlatformKey, s.PlatformKeyID, now, body, fault); err != nil {
 		return nil, err
 	}
-	serial := s.PlatformKeyID
-	switch fault {
-	case BadSignature:
-		sig = spoil(sig)
-	case UnknownSerial:
-		serial = "PUB_KEY_ID_0114" + s.MchID + "2026010100000099"
-	case SignTestProbe:
-		junk := make([]byte, 256)
-		rand.Read(junk)
-		sig = "WECHATPAY/SIGNTEST/" + base64.StdEncoding.EncodeToString(junk)
-	}
-	h.Set(signer.HeaderTimestamp, timestamp)
-	h.Set(signer.HeaderNonce, nonce)
-	h.Set(signer.HeaderSignature, sig)
-	h.Set(signer.HeaderSerial, serial)
-	h.Set("Wechatpay-Signature-Type", signer.Scheme)
 	return h, nil
 }
 

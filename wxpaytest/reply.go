@@ -3,10 +3,12 @@ package wxpaytest
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/wxpay-go/wechatpay/signer"
 )
@@ -32,37 +34,46 @@ func (s *Server) write(w http.ResponseWriter, rep reply, fault Fault) {
 		h.Set("Content-Type", "application/json")
 	}
 	if fault != MissingHeaders {
-		ts := s.now().Unix()
-		if fault == StaleTimestamp {
-			ts -= 600
-		}
-		timestamp, nonce := strconv.FormatInt(ts, 10), signer.Nonce()
 		key, serial := s.PlatformKey, s.PlatformKeyID
 		if rep.key != nil {
 			key, serial = rep.key, rep.serial
 		}
-		sig, err := signer.Sign(key, signer.ResponseMessage(timestamp, nonce, body))
-		if err != nil {
+		if err := s.sign(h, key, serial, s.now(), body, fault); err != nil {
 			panic("wxpaytest: signing a reply: " + err.Error())
 		}
-		switch fault {
-		case BadSignature:
-			sig = spoil(sig)
-		case UnknownSerial:
-			serial = "PUB_KEY_ID_0114" + s.MchID + "2026010100000099"
-		case SignTestProbe:
-			junk := make([]byte, 256)
-			rand.Read(junk)
-			sig = "WECHATPAY/SIGNTEST/" + base64.StdEncoding.EncodeToString(junk)
-		}
-		h.Set(signer.HeaderTimestamp, timestamp)
-		h.Set(signer.HeaderNonce, nonce)
-		h.Set(signer.HeaderSerial, serial)
-		h.Set(signer.HeaderSignature, sig)
-		h.Set("Wechatpay-Signature-Type", signer.Scheme)
 	}
 	w.WriteHeader(rep.status)
 	w.Write(body)
+}
+
+// sign sets the Wechatpay-* headers of a reply or a callback: body signed
+// with key under serial at now, spoiled as fault says.
+func (s *Server) sign(h http.Header, key *rsa.PrivateKey, serial string, now time.Time, body []byte, fault Fault) error {
+	ts := now.Unix()
+	if fault == StaleTimestamp {
+		ts -= 600
+	}
+	timestamp, nonce := strconv.FormatInt(ts, 10), signer.Nonce()
+	sig, err := signer.Sign(key, signer.ResponseMessage(timestamp, nonce, body))
+	if err != nil {
+		return err
+	}
+	switch fault {
+	case BadSignature:
+		sig = spoil(sig)
+	case UnknownSerial:
+		serial = "PUB_KEY_ID_0114" + s.MchID + "2026010100000099"
+	case SignTestProbe:
+		junk := make([]byte, 256)
+		rand.Read(junk)
+		sig = "WECHATPAY/SIGNTEST/" + base64.StdEncoding.EncodeToString(junk)
+	}
+	h.Set(signer.HeaderTimestamp, timestamp)
+	h.Set(signer.HeaderNonce, nonce)
+	h.Set(signer.HeaderSignature, sig)
+	h.Set(signer.HeaderSerial, serial)
+	h.Set("Wechatpay-Signature-Type", signer.Scheme)
+	return nil
 }
 
 // spoil flips one bit of a base64 signature, keeping its length and
