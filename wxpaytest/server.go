@@ -369,6 +369,20 @@ type reply struct {
 	serial string
 }
 
+// record keeps a request for Requests and takes the next injected fault
+// for it.
+func (s *Server) record(r *http.Request, body []byte) (*Received, Fault, time.Duration) {
+	rec := &Received{Method: r.Method, Target: r.RequestURI, Header: r.Header.Clone(), Body: body}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.received = append(s.received, rec)
+	if len(s.faults) > 0 {
+		rec.Fault = s.faults[0]
+		s.faults = s.faults[1:]
+	}
+	return rec, rec.Fault, s.SlowDelay
+}
+
 // serve records the request, verifies it, runs the endpoint unless a fault
 // says the request never gets that far, and answers as the fault says.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -377,15 +391,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyFor(r)))
-	rec := &Received{Method: r.Method, Target: r.RequestURI, Header: r.Header.Clone(), Body: body}
-	s.mu.Lock()
-	s.received = append(s.received, rec)
-	if len(s.faults) > 0 {
-		rec.Fault = s.faults[0]
-		s.faults = s.faults[1:]
-	}
-	fault, delay := rec.Fault, s.SlowDelay
-	s.mu.Unlock()
+	rec, fault, delay := s.record(r, body)
 
 	// A server error or a reset happens before the order book is reached,
 	// so the request changes nothing; the other faults tamper with the

@@ -206,15 +206,7 @@ type v2Reply struct {
 // fault says otherwise, and answers.
 func (s *Server) serveV2(w http.ResponseWriter, r *http.Request) {
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	rec := &Received{Method: r.Method, Target: r.RequestURI, Header: r.Header.Clone(), Body: body}
-	s.mu.Lock()
-	s.received = append(s.received, rec)
-	if len(s.faults) > 0 {
-		rec.Fault = s.faults[0]
-		s.faults = s.faults[1:]
-	}
-	fault, delay := rec.Fault, s.SlowDelay
-	s.mu.Unlock()
+	rec, fault, delay := s.record(r, body)
 
 	var rep v2Reply
 	switch fault {
