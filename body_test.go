@@ -128,3 +128,17 @@ func TestDownloadWithoutStreamingTransport(t *testing.T) {
 		t.Errorf("asked to stream %v, body %q", asked, body)
 	}
 }
+
+// Download is APIv3's: a v2 chain is refused, not sent with a v3 signature.
+func TestDownloadRefusesAPIv2(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	_, err := srv.Client().Chain("v2/pay/downloadbill").Download(context.Background())
+	var rerr *wechatpay.RequestError
+	if !errors.As(err, &rerr) || !strings.Contains(err.Error(), "APIv2") {
+		t.Fatalf("err %v", err)
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("sent %d requests", n)
+	}
+}

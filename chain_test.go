@@ -490,3 +490,35 @@ func TestBackupDomainRetry(t *testing.T) {
 		t.Fatalf("retry turned off: %v, sent %d", err, len(rec.sent))
 	}
 }
+
+// The catalog's host column sends the few endpoints served elsewhere
+// there, unless the caller or the configuration chose a base URL.
+func TestCatalogHost(t *testing.T) {
+	rec := &recorder{body: `{}`}
+	cfg := testConfig(rec)
+	client, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := client.Chain("global/v3/customs/orders").Get(ctx, M{"query": M{"appid": "wx1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.last(t).URL(); got != "https://apihk.mch.weixin.qq.com/global/v3/customs/orders?appid=wx1" {
+		t.Errorf("catalog host: %s", got)
+	}
+	if _, err := client.Chain("global/v3/customs/orders").Get(ctx, M{"base_uri": "https://api.mch.weixin.qq.com/"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.last(t).URL(); got != "https://api.mch.weixin.qq.com/global/v3/customs/orders" {
+		t.Errorf("base_uri wins: %s", got)
+	}
+	cfg.BaseURL = "https://proxy.test/"
+	proxied, _ := New(cfg)
+	if _, err := proxied.Chain("global/v3/customs/orders").Get(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.last(t).URL(); got != "https://proxy.test/global/v3/customs/orders" {
+		t.Errorf("configured BaseURL wins: %s", got)
+	}
+}

@@ -21,6 +21,10 @@ import (
 // BodyStream fails at the end if the body does not match that digest. A
 // non-2xx response is an *APIError, as for Get.
 func (n *Chain) Download(ctx context.Context, opts ...M) (*Response, error) {
+	if isV2(n.template) {
+		return nil, &RequestError{Method: http.MethodGet, Path: n.template,
+			Reason: "Download streams APIv3 files; an APIv2 bill (v2/pay/downloadbill) comes back whole from Post"}
+	}
 	req, err := n.client.build(http.MethodGet, n.template, mergeOptions(opts))
 	if err != nil {
 		return nil, err
