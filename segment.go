@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // This file turns a chain of segments into a request path: normalizeSegment
@@ -26,7 +28,47 @@ import (
 // "merchant-service", "_out_trade_no_" becomes "{out_trade_no}"), text in
 // braces and the catalog's own spellings kept. Tools such as the porter
 // use it to name the endpoint a chain reaches.
-func Normalize(template string) string { return normalizePath(strings.TrimPrefix(template, "/")) }
+func Normalize(template string) string {
+	template = strings.TrimPrefix(template, "/")
+	if m := normalized.Load(); m != nil {
+		if n, ok := (*m)[template]; ok {
+			return n
+		}
+	}
+	n := normalizePath(template)
+	remember(template, n)
+	return n
+}
+
+// normalized remembers what Normalize made of the templates it has seen:
+// programs name the same few endpoints over and over, and a lookup is
+// cheaper than a scan. The map is replaced, never changed, so readers
+// need no lock; it stops growing at maxNormalized entries, so templates
+// built from data cannot make it grow without bound.
+var (
+	normalized   atomic.Pointer[map[string]string]
+	normalizedMu sync.Mutex
+)
+
+const maxNormalized = 1024
+
+func remember(template, n string) {
+	normalizedMu.Lock()
+	defer normalizedMu.Unlock()
+	var old map[string]string
+	if p := normalized.Load(); p != nil {
+		old = *p
+	}
+	if len(old) >= maxNormalized {
+		return
+	}
+	m := make(map[string]string, len(old)+1)
+	for k, v := range old {
+		m[k] = v
+	}
+	m[template] = n
+	normalized.Store(&m)
+}
 
 func normalizeSegment(seg string) string {
 	// A segment is a path of one segment, so one implementation serves both.
@@ -913,16 +955,17 @@ func (x *expander) pctEncode(c byte) {
 // string values. It reports false for anything else, and the general
 // expander then decides, errors included.
 func expandSimple(tmpl string, vars map[string]any) (string, int, bool) {
-	size, found := 0, 0
-	var values [8]string // looked up once, written in the second pass
-	n := 0
+	// One pass into a stack buffer: the result string is the only
+	// allocation for the usual template.
+	var buf [256]byte
+	out, found := buf[:0], 0
 	for i := 0; i < len(tmpl); {
 		c := tmpl[i]
 		if c != '{' {
 			if !simpleLiteral[c] {
 				return "", 0, false
 			}
-			size++
+			out = append(out, c)
 			i++
 			continue
 		}
@@ -941,15 +984,14 @@ func expandSimple(tmpl string, vars map[string]any) (string, int, bool) {
 			}
 		}
 		v, ok := vars[name].(string)
-		if !ok || v == "" || v == "." || v == ".." || n == len(values) {
+		if !ok || v == "" || v == "." || v == ".." {
 			return "", 0, false
 		}
-		values[n] = v
-		n++
-		size += len(v)
 		for k := 0; k < len(v); k++ {
-			if !unreserved[v[k]] {
-				size += 2
+			if c := v[k]; unreserved[c] {
+				out = append(out, c)
+			} else {
+				out = append(out, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&0xF])
 			}
 		}
 		if !hasExpression(tmpl[:i], name) {
@@ -957,34 +999,7 @@ func expandSimple(tmpl string, vars map[string]any) (string, int, bool) {
 		}
 		i = end + 1
 	}
-	var b strings.Builder
-	b.Grow(size)
-	for i, k := 0, 0; i < len(tmpl); k++ {
-		j := strings.IndexByte(tmpl[i:], '{')
-		if j < 0 {
-			b.WriteString(tmpl[i:])
-			break
-		}
-		b.WriteString(tmpl[i : i+j])
-		end := i + j + strings.IndexByte(tmpl[i+j:], '}')
-		v := values[k]
-		if !needsPctEncoding(v) {
-			b.WriteString(v)
-			i = end + 1
-			continue
-		}
-		for x := 0; x < len(v); x++ {
-			if c := v[x]; unreserved[c] {
-				b.WriteByte(c)
-			} else {
-				b.WriteByte('%')
-				b.WriteByte("0123456789ABCDEF"[c>>4])
-				b.WriteByte("0123456789ABCDEF"[c&0xF])
-			}
-		}
-		i = end + 1
-	}
-	return b.String(), found, true
+	return string(out), found, true
 }
 
 // hasExpression tells whether tmpl has the expression {name}, so that a
@@ -1003,14 +1018,3 @@ func hasExpression(tmpl, name string) bool {
 }
 
 var simpleLiteral = byteSet(unreservedChars + "/")
-
-// needsPctEncoding reports whether a value has a byte outside the
-// unreserved set.
-func needsPctEncoding(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if !unreserved[v[i]] {
-			return true
-		}
-	}
-	return false
-}

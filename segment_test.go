@@ -2,6 +2,7 @@ package wechatpay
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -648,5 +649,23 @@ func BenchmarkNormalizePath(b *testing.B) {
 				normalizePath(bb.path)
 			}
 		})
+	}
+}
+
+// Normalize remembers a bounded number of templates and answers the same
+// with or without its memory.
+func TestNormalizeMemoryIsBounded(t *testing.T) {
+	for i := range 2 * maxNormalized {
+		tmpl := "v3/merchantService/n" + strconv.Itoa(i) + "/_id_"
+		want := "v3/merchant-service/n" + strconv.Itoa(i) + "/{id}"
+		if got := Normalize(tmpl); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", tmpl, got, want)
+		}
+		if got := Normalize("/" + tmpl); got != want {
+			t.Fatalf("again: %q", got)
+		}
+	}
+	if n := len(*normalized.Load()); n > maxNormalized {
+		t.Fatalf("%d templates remembered, limit %d", n, maxNormalized)
 	}
 }
