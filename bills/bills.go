@@ -16,6 +16,9 @@
 // The writer has received the whole file by the time the digest can be
 // checked, so write to a temporary file and keep it only when Download
 // succeeds.
+//
+// The sub-merchant and e-commerce fund flow bills come encrypted for the
+// merchant; DownloadEncrypted reads them, with the merchant private key.
 package bills
 
 import (
@@ -35,17 +38,23 @@ import (
 )
 
 // Link is what a bill API answers: where the bill is, and the digest of
-// its plain text (after un-gzipping).
+// its plain text (after un-gzipping). An encrypted bill, an entry of a
+// download_bill_list, also carries its place in the bill and what it is
+// encrypted with.
 type Link struct {
 	DownloadURL string `json:"download_url"`
 	HashType    string `json:"hash_type"`
 	HashValue   string `json:"hash_value"`
+
+	BillSequence int    `json:"bill_sequence,omitempty"` // the part of the bill, from 1
+	EncryptKey   string `json:"encrypt_key,omitempty"`   // the file's AES-256 key, RSA-OAEP-encrypted for the merchant, in base64
+	Nonce        string `json:"nonce,omitempty"`         // the file's AES-GCM nonce
 }
 
-// ErrEncrypted reports a bill API that answered with a list of encrypted
-// bills (download_bill_list, as the sub-merchant and e-commerce fund flow
-// bills do), which this package does not decrypt.
-var ErrEncrypted = errors.New("bills: the API answered with encrypted bills (download_bill_list), which are not supported")
+// ErrEncrypted reports a bill API that answered Download with a list of
+// encrypted bills (download_bill_list, as the sub-merchant and e-commerce
+// fund flow bills do); DownloadEncrypted reads them.
+var ErrEncrypted = errors.New("bills: the API answered with encrypted bills (download_bill_list); DownloadEncrypted reads them")
 
 // Download asks a bill API for its download link, with opts as for any
 // request (the query carries bill_date, bill_type or account_type, and
@@ -74,9 +83,13 @@ func Download(ctx context.Context, client *wechatpay.Client, w io.Writer, api st
 // (whose answer is not signed), un-gzipped when the file is gzip
 // (tar_type=GZIP), and hashed as it goes. It returns the number of plain
 // bytes written, and a *DigestError if they do not match link.HashValue.
+// A link to an encrypted bill (with an EncryptKey) is FetchEncrypted's.
 func Fetch(ctx context.Context, client *wechatpay.Client, w io.Writer, link Link) (int64, error) {
 	if !strings.EqualFold(link.HashType, "SHA1") {
 		return 0, fmt.Errorf("bills: hash_type %q is not SHA1", link.HashType)
+	}
+	if link.EncryptKey != "" {
+		return 0, errors.New("bills: the link is to an encrypted bill; FetchEncrypted reads it")
 	}
 	resp, err := client.DownloadURL(ctx, link.DownloadURL)
 	if err != nil {

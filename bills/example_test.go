@@ -84,3 +84,30 @@ func ExampleStatement() {
 	fmt.Println(sum.Get("总交易单数"))
 	// Output: 3
 }
+
+// The sub-merchant fund flow bill comes encrypted for the merchant:
+// DownloadEncrypted decrypts each part with the merchant private key,
+// un-gzips it and checks its SHA-1 before writing the bill.
+func ExampleDownloadEncrypted() {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	srv.SetBillRows(2)
+	merchantKey := srv.MerchantKey // keys.PrivateKey("apiclient_key.pem") in practice
+
+	var bill bytes.Buffer // an *os.File in practice
+	links, n, err := bills.DownloadEncrypted(context.Background(), srv.Client(), merchantKey, &bill, "v3/bill/sub-merchant-fundflowbill", wechatpay.M{
+		"query": wechatpay.M{
+			"sub_mchid": "1900000109", "bill_date": "2024-05-01", "account_type": "BASIC",
+			"algorithm": "AEAD_AES_256_GCM", "tar_type": "GZIP",
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(links), n == int64(bill.Len()))
+	sum, _ := bills.NewReader(&bill).Summary()
+	fmt.Println(sum.Get("资金流水总笔数"), sum.Get("收入金额"))
+	// Output:
+	// 1 true
+	// 2 0.05
+}

@@ -1,7 +1,8 @@
 // Package certificates downloads WeChat Pay platform certificates
-// (v3/certificates), decrypts them with the APIv3 key, and keeps them
-// current in a Store that serves the client as its source of platform
-// keys.
+// (v3/certificates, or v3/global/certificates and hk/v3/certificates
+// outside mainland China), decrypts them with the APIv3 key, and keeps
+// them current in a Store that serves the client as its source of
+// platform keys.
 //
 // A merchant that verifies replies with platform certificates rather than
 // a WeChat Pay public key (PUB_KEY_ID_...) must hold the certificate that

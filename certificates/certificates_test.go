@@ -225,6 +225,69 @@ func TestStore(t *testing.T) {
 	}
 }
 
+// A store of a merchant outside mainland China fetches the overseas list,
+// verified as the mainland one is, on start and on every refresh; the
+// global list goes to apihk.mch.weixin.qq.com in front of the real API.
+func TestStoreOverseas(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+	for _, path := range []string{"v3/global/certificates", "hk/v3/certificates"} {
+		srv.Reset()
+		store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Path: path})
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		defer store.Stop()
+		if err := store.Refresh(ctx); err != nil {
+			t.Fatalf("%s: refresh: %v", path, err)
+		}
+		_, serial := srv.PlatformCertificate()
+		if held := store.Certificates(); len(held) != 1 || held[0].Serial != serial {
+			t.Errorf("%s: store holds %v", path, held)
+		}
+		var targets []string
+		for _, r := range srv.Requests() {
+			targets = append(targets, r.Target)
+			if r.Err != nil {
+				t.Errorf("%s: server refused %s: %v", path, r.Target, r.Err)
+			}
+		}
+		if len(targets) != 2 || targets[0] != "/"+path || targets[1] != "/"+path {
+			t.Errorf("%s: store asked for %v", path, targets)
+		}
+		cfg := certMode(srv)
+		cfg.Keys = store
+		client, err := wechatpay.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := reverse(ctx, client, srv); err != nil {
+			t.Errorf("%s: a request verified with the store: %v", path, err)
+		}
+	}
+
+	for path, want := range map[string]string{
+		"":                       "https://api.mch.weixin.qq.com/v3/certificates",
+		"v3/global/certificates": "https://apihk.mch.weixin.qq.com/v3/global/certificates",
+		"hk/v3/certificates":     "https://api.mch.weixin.qq.com/hk/v3/certificates",
+	} {
+		var got []string
+		cfg := certMode(srv)
+		cfg.BaseURL, cfg.BackupURL = "", "-"
+		cfg.Transport = transport.DoerFunc(func(_ context.Context, req *transport.Request) (*transport.Response, error) {
+			got = append(got, req.URL())
+			return nil, errors.New("offline")
+		})
+		if _, err := certificates.NewStore(ctx, cfg, srv.APIv3Key, certificates.Options{Path: path}); err == nil || len(got) != 1 || got[0] != want {
+			t.Errorf("Path %q: asked %v, want %s (%v)", path, got, want, err)
+		}
+	}
+	if _, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Path: "v3/pay/transactions"}); err == nil || !strings.Contains(err.Error(), "Options.Path") {
+		t.Errorf("a path that lists no certificates: %v", err)
+	}
+}
+
 // waitFor polls cond until it holds, for at most ten seconds.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()

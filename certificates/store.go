@@ -3,6 +3,7 @@ package certificates
 import (
 	"context"
 	"crypto/rsa"
+	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +27,11 @@ type Options struct {
 	// OnError, if set, is told of each failed background fetch. The keys
 	// held so far stay in use.
 	OnError func(error)
+	// Path is the certificate list fetched: "v3/certificates" if empty.
+	// Merchants outside mainland China fetch "v3/global/certificates"
+	// (served at apihk.mch.weixin.qq.com, where the client sends it when
+	// Config.BaseURL is the default) or "hk/v3/certificates".
+	Path string
 }
 
 // Store holds the platform certificates of a merchant and keeps them
@@ -55,7 +61,7 @@ type Store struct {
 	once   sync.Once
 }
 
-// NewStore fetches the platform certificates with the merchant identity of
+// NewStore fetches the platform certificates (Options.Path) with the merchant identity of
 // cfg (MchID, Serial, PrivateKey, BaseURL, TLSConfig, Transport) and
 // starts refreshing them in the background. The first list is verified
 // with the certificates it carries and with the platform keys of cfg
@@ -68,6 +74,12 @@ func NewStore(ctx context.Context, cfg wechatpay.Config, apiv3Key string, o Opti
 		o.RetryInterval = time.Minute
 	}
 	o.RetryInterval = min(o.RetryInterval, o.Interval)
+	if o.Path == "" {
+		o.Path = "v3/certificates"
+	}
+	if !isList("/", o.Path) {
+		return nil, fmt.Errorf("certificates: Options.Path %q is not v3/certificates, v3/global/certificates or hk/v3/certificates", o.Path)
+	}
 	s := &Store{apiv3Key: apiv3Key, opts: o, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	s.held.Store(&map[string]Certificate{})
 	known := signer.MultiKeys(signer.StaticKeys(cfg.Certs), cfg.Keys, heldKeys{s})
@@ -134,7 +146,7 @@ func (s *Store) Refresh(ctx context.Context) error {
 	s.lastMu.Lock()
 	s.last = time.Now()
 	s.lastMu.Unlock()
-	resp, err := s.client.Chain("v3/certificates").Get(ctx)
+	resp, err := s.client.Chain(s.opts.Path).Get(ctx)
 	if err != nil {
 		return err
 	}

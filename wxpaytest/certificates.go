@@ -19,10 +19,11 @@ import (
 // Platform certificates.
 //
 //	GET /v3/certificates   200 {"data":[{"serial_no","effective_time","expire_time","encrypt_certificate"}]}
+//	GET /v3/global/certificates, /hk/v3/certificates   the same list
 //
 // Every server holds platform certificates besides its public key
 // (PlatformKeyID), and lists them, encrypted with APIv3Key, at
-// v3/certificates. By default every reply is still signed under
+// v3/certificates and at the two overseas paths. By default every reply is still signed under
 // PlatformKeyID. A server started WithPlatformCertificates stands for a
 // merchant that uses the certificates: a reply to a request whose
 // Wechatpay-Serial names PlatformKeyID is signed under it, any other reply

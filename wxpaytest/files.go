@@ -3,6 +3,9 @@ package wxpaytest
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -17,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxpay-go/wechatpay/aescipher"
+	"github.com/wxpay-go/wechatpay/sensitive"
 	"github.com/wxpay-go/wechatpay/signer"
 )
 
@@ -28,6 +33,10 @@ import (
 //	POST /v3/merchant-service/images/upload    200 {"media_id"}   an image, at most 2 MiB
 //	GET  /v3/bill/tradebill?bill_date=&bill_type=&tar_type=      200 {"hash_type","hash_value","download_url"}
 //	GET  /v3/bill/fundflowbill?bill_date=&account_type=&tar_type=
+//	GET  /v3/bill/sub-merchant-fundflowbill?sub_mchid=&bill_date=&account_type=&algorithm=&tar_type=
+//	                                            200 {"download_bill_count","download_bill_list":[{"bill_sequence",
+//	                                                "download_url","encrypt_key","hash_type","hash_value","nonce"}]}
+//	GET  /v3/ecommerce/bill/fundflowbill?bill_date=&account_type=ALL&algorithm=&tar_type=
 //	GET  /v3/billdownload/file?token=           200 the bill, unsigned
 //	GET  /hk/v3/statements?date=YYYYMMDD        200 the statement, signed over its digest
 //	GET  /v3/global/statements?date=YYYYMMDD
@@ -43,17 +52,20 @@ const defaultBillRows = 3
 
 // fileState is the server's part in files; Server.mu guards it.
 type fileState struct {
-	billRows int
-	bills    map[string]billLink // by download token
-	digests  map[billSpec]fileDigest
-	uploads  []Upload
-	corrupt  bool
+	billRows  int
+	billParts int                 // of an encrypted bill; 1 if zero
+	bills     map[string]billLink // by download token
+	digests   map[billSpec]fileDigest
+	uploads   []Upload
+	corrupt   bool
 }
 
-// billLink is what a download token stands for.
+// billLink is what a download token stands for: a bill generated as it is
+// sent, or an encrypted file, held whole.
 type billLink struct {
-	spec    billSpec
-	tarGzip bool
+	spec      billSpec
+	tarGzip   bool
+	encrypted []byte
 }
 
 // fileDigest is the SHA-1 and size of a generated file's plain text.
@@ -88,6 +100,17 @@ func (s *Server) SetBillRows(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.files.billRows = n
+}
+
+// SplitEncryptedBills makes the encrypted fund flow bills the server hands
+// out from now on come in n parts (1 by default), as WeChat Pay splits a
+// bill of more than about 16 GB: each part has its own link, key, nonce
+// and digest, and the parts decrypted in bill_sequence order make the
+// bill.
+func (s *Server) SplitEncryptedBills(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files.billParts = n
 }
 
 // CorruptNextFile changes one byte of the next bill or statement file the
@@ -267,6 +290,7 @@ func contains(list []string, s string) bool {
 
 // fileReply is a file the reply streams instead of a JSON body.
 type fileReply struct {
+	encrypted []byte // an encrypted bill, sent as is; spec and the rest are unused
 	spec      billSpec
 	digest    fileDigest
 	tarGzip   bool // tar_type=GZIP: the file itself is gzip
@@ -291,28 +315,130 @@ func (s *Server) fundFlowBill(c call) reply {
 // billLink answers a bill API: where to download the bill, and its
 // digest.
 func (s *Server) billLink(c call, kind billKind) reply {
-	date := c.query.Get("bill_date")
-	if err := s.checkBillDate(date, "2006-01-02", "bill_date"); err != nil {
+	date, tarGzip, err := s.billQuery(c)
+	if err != nil {
 		return refuse(err)
-	}
-	tar := c.query.Get("tar_type")
-	if tar != "" && tar != "GZIP" {
-		return refuse(paramError("tar_type %q is not GZIP", tar))
 	}
 	spec := s.billSpec(kind, date)
 	d := s.digest(spec)
+	return ok(struct {
+		HashType    string `json:"hash_type"`
+		HashValue   string `json:"hash_value"`
+		DownloadURL string `json:"download_url"`
+	}{"SHA1", d.sha1, s.downloadURL(billLink{spec: spec, tarGzip: tarGzip})})
+}
+
+// billQuery checks the bill_date and tar_type of a bill API's query.
+func (s *Server) billQuery(c call) (date string, tarGzip bool, err *Error) {
+	date = c.query.Get("bill_date")
+	if err := s.checkBillDate(date, "2006-01-02", "bill_date"); err != nil {
+		return "", false, err
+	}
+	tar := c.query.Get("tar_type")
+	if tar != "" && tar != "GZIP" {
+		return "", false, paramError("tar_type %q is not GZIP", tar)
+	}
+	return date, tar == "GZIP", nil
+}
+
+// downloadURL hands out a download token for a bill.
+func (s *Server) downloadURL(link billLink) string {
 	token := signer.Nonce() + signer.Nonce()
 	s.mu.Lock()
 	if s.files.bills == nil {
 		s.files.bills = make(map[string]billLink)
 	}
-	s.files.bills[token] = billLink{spec: spec, tarGzip: tar == "GZIP"}
+	s.files.bills[token] = link
 	s.mu.Unlock()
-	return ok(struct {
-		HashType    string `json:"hash_type"`
-		HashValue   string `json:"hash_value"`
-		DownloadURL string `json:"download_url"`
-	}{"SHA1", d.sha1, s.URL + "v3/billdownload/file?token=" + token})
+	return s.URL + "v3/billdownload/file?token=" + token
+}
+
+func (s *Server) subMerchantFundFlowBill(c call) reply {
+	if c.query.Get("sub_mchid") == "" {
+		return refuse(paramError("sub_mchid is required"))
+	}
+	if t := c.query.Get("account_type"); t != "BASIC" && t != "OPERATION" && t != "FEES" && t != "DEPOSIT" {
+		return refuse(paramError("account_type %q is not BASIC, OPERATION, FEES or DEPOSIT", t))
+	}
+	return s.encryptedBills(c)
+}
+
+func (s *Server) ecommerceFundFlowBill(c call) reply {
+	if t := c.query.Get("account_type"); t != "ALL" {
+		return refuse(paramError("account_type %q is not ALL", t))
+	}
+	return s.encryptedBills(c)
+}
+
+// encryptedBills answers a fund flow bill API that encrypts its bills:
+// the bill, generated and split into parts now, each part (gzip if
+// tar_type says so) encrypted with AES-256-GCM under a key of its own,
+// with no associated data and a 16-character nonce like the documented
+// one, and the key encrypted with RSA-OAEP for the merchant.
+func (s *Server) encryptedBills(c call) reply {
+	switch alg := c.query.Get("algorithm"); alg {
+	case "AEAD_AES_256_GCM":
+	case "SM4_GCM":
+		return refuse(paramError("algorithm SM4_GCM is not served by this test server; ask for AEAD_AES_256_GCM"))
+	default:
+		return refuse(paramError("algorithm %q is not AEAD_AES_256_GCM or SM4_GCM", alg))
+	}
+	date, tarGzip, err := s.billQuery(c)
+	if err != nil {
+		return refuse(err)
+	}
+	var bill bytes.Buffer
+	writeBill(&bill, s.billSpec(fundFlowBill, date))
+	s.mu.Lock()
+	parts := max(s.files.billParts, 1)
+	s.mu.Unlock()
+
+	type entry struct {
+		BillSequence int    `json:"bill_sequence"`
+		DownloadURL  string `json:"download_url"`
+		EncryptKey   string `json:"encrypt_key"`
+		HashType     string `json:"hash_type"`
+		HashValue    string `json:"hash_value"`
+		Nonce        string `json:"nonce"`
+	}
+	var out struct {
+		Count int     `json:"download_bill_count"`
+		List  []entry `json:"download_bill_list"`
+	}
+	text := bill.Bytes()
+	for i := range parts {
+		part := text[len(text)*i/parts : len(text)*(i+1)/parts]
+		sum := sha1.Sum(part)
+		file := part
+		if tarGzip {
+			var zb bytes.Buffer
+			zw := gzip.NewWriter(&zb)
+			zw.Write(part)
+			zw.Close()
+			file = zb.Bytes()
+		}
+		// 32 characters of [0-9A-Za-z], as an APIv3 key is.
+		key := (aescipher.NewNonce() + aescipher.NewNonce() + aescipher.NewNonce())[:aescipher.KeyLength]
+		var raw [8]byte
+		rand.Read(raw[:])
+		nonce := hex.EncodeToString(raw[:])
+		block, _ := aes.NewCipher([]byte(key))
+		aead, _ := cipher.NewGCMWithNonceSize(block, len(nonce))
+		encKey, kerr := sensitive.Encrypt(&s.MerchantKey.PublicKey, key)
+		if kerr != nil {
+			panic("wxpaytest: encrypting a bill key: " + kerr.Error())
+		}
+		out.List = append(out.List, entry{
+			BillSequence: i + 1,
+			DownloadURL:  s.downloadURL(billLink{encrypted: aead.Seal(nil, []byte(nonce), file, nil)}),
+			EncryptKey:   encKey,
+			HashType:     "SHA1",
+			HashValue:    hex.EncodeToString(sum[:]),
+			Nonce:        nonce,
+		})
+	}
+	out.Count = len(out.List)
+	return ok(out)
 }
 
 // checkBillDate refuses a malformed date, or one whose bill is not out
@@ -383,6 +509,9 @@ func (s *Server) billDownload(c call) reply {
 	if !found {
 		return fail(http.StatusBadRequest, "INVALID_REQUEST", "token "+strconv.Quote(token)+" is unknown or expired")
 	}
+	if link.encrypted != nil {
+		return reply{status: http.StatusOK, file: &fileReply{encrypted: link.encrypted}}
+	}
 	return reply{status: http.StatusOK, file: &fileReply{spec: link.spec, digest: s.digest(link.spec), tarGzip: link.tarGzip}}
 }
 
@@ -416,6 +545,17 @@ func (s *Server) writeFile(w http.ResponseWriter, rep reply) {
 
 	h := w.Header()
 	h["Request-ID"] = []string{s.requestID()}
+	if f.encrypted != nil {
+		h.Set("Content-Type", "application/octet-stream")
+		h.Set("Content-Length", strconv.Itoa(len(f.encrypted)))
+		w.WriteHeader(rep.status)
+		var out io.Writer = w
+		if corrupt {
+			out = &corruptor{w: w, at: int64(len(f.encrypted) / 2)}
+		}
+		out.Write(f.encrypted)
+		return
+	}
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	if f.tarGzip {
 		h.Set("Content-Type", "application/x-gzip")

@@ -1,0 +1,337 @@
+package bills_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wxpay-go/wechatpay"
+	"github.com/wxpay-go/wechatpay/aescipher"
+	"github.com/wxpay-go/wechatpay/bills"
+	"github.com/wxpay-go/wechatpay/sensitive"
+	"github.com/wxpay-go/wechatpay/signer"
+	"github.com/wxpay-go/wechatpay/transport"
+	"github.com/wxpay-go/wechatpay/wxpaytest"
+)
+
+// encryptedAPIs are the two bill APIs that encrypt their bills, with the
+// query each takes.
+var encryptedAPIs = map[string]wechatpay.M{
+	"v3/bill/sub-merchant-fundflowbill": {"sub_mchid": "1900000109", "account_type": "BASIC"},
+	"v3/ecommerce/bill/fundflowbill":    {"account_type": "ALL"},
+}
+
+func encryptedQuery(api, date, tar string) wechatpay.M {
+	q := wechatpay.M{"bill_date": date, "algorithm": "AEAD_AES_256_GCM"}
+	for k, v := range encryptedAPIs[api] {
+		q[k] = v
+	}
+	if tar != "" {
+		q["tar_type"] = tar
+	}
+	return wechatpay.M{"query": q}
+}
+
+// An encrypted fund flow bill, whole or in parts, plain or gzip, over both
+// transports, decrypts to the same bill the merchant's own fund flow bill
+// API serves for the day.
+func TestDownloadEncryptedEndToEnd(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	srv.SetBillRows(200)
+	ctx := context.Background()
+	var want bytes.Buffer
+	if _, _, err := bills.Download(ctx, srv.Client(), &want, "v3/bill/fundflowbill", query("2024-05-01", "")); err != nil {
+		t.Fatal(err)
+	}
+	for name, client := range clients(t, srv) {
+		for api := range encryptedAPIs {
+			for _, tar := range []string{"", "GZIP"} {
+				for _, parts := range []int{1, 3} {
+					srv.SplitEncryptedBills(parts)
+					what := fmt.Sprintf("%s %s %s in %d", name, api, tar, parts)
+					var buf bytes.Buffer
+					links, n, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &buf, api, encryptedQuery(api, "2024-05-01", tar))
+					if err != nil {
+						t.Fatalf("%s: %v", what, err)
+					}
+					if n != int64(buf.Len()) || !bytes.Equal(buf.Bytes(), want.Bytes()) {
+						t.Errorf("%s: %d bytes, not the bill", what, n)
+					}
+					if len(links) != parts {
+						t.Fatalf("%s: %d links", what, len(links))
+					}
+					for i, l := range links {
+						if l.BillSequence != i+1 || l.HashType != "SHA1" || l.EncryptKey == "" || len(l.Nonce) != 16 {
+							t.Errorf("%s: link %d: %+v", what, i, l)
+						}
+					}
+				}
+			}
+		}
+	}
+	srv.SplitEncryptedBills(1)
+
+	r := bills.NewReader(&want)
+	rows := 0
+	for _, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows++
+	}
+	if sum, err := r.Summary(); err != nil || rows != 200 || sum.Get("资金流水总笔数") != "200" {
+		t.Errorf("%d rows, summary %v, %v", rows, sum.Values(), err)
+	}
+	for _, r := range srv.Requests() {
+		if r.Err != nil {
+			t.Errorf("server refused %s: %v", r.Target, r.Err)
+		}
+	}
+}
+
+// A damaged encrypted file fails its authentication, and nothing of it is
+// written; so does one decrypted with another merchant's key, which is
+// caught before the file is fetched.
+func TestEncryptedBillRefused(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	api := "v3/bill/sub-merchant-fundflowbill"
+	for name, client := range clients(t, srv) {
+		for _, tar := range []string{"", "GZIP"} {
+			srv.CorruptNextFile()
+			var buf bytes.Buffer
+			_, n, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &buf, api, encryptedQuery(api, "2024-05-01", tar))
+			if !errors.Is(err, bills.ErrAuthentication) || n != 0 || buf.Len() != 0 {
+				t.Errorf("%s %s tampered: %d bytes written, %v", name, tar, buf.Len(), err)
+			}
+		}
+	}
+
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Reset()
+	var buf bytes.Buffer
+	_, _, err = bills.DownloadEncrypted(ctx, srv.Client(), other, &buf, api, encryptedQuery(api, "2024-05-01", ""))
+	if !errors.Is(err, sensitive.ErrDecryption) || buf.Len() != 0 {
+		t.Errorf("another merchant's key: %d bytes written, %v", buf.Len(), err)
+	}
+	for _, r := range srv.Requests() {
+		if strings.HasPrefix(r.Target, "/v3/billdownload/") {
+			t.Errorf("fetched %s with a key that cannot open it", r.Target)
+		}
+	}
+
+	// A file that decrypts but is not the bill its digest names.
+	resp, err := srv.Client().Chain(api).Get(ctx, encryptedQuery(api, "2024-05-01", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := bills.Link{
+		DownloadURL: resp.Get("download_bill_list.0.download_url").String(),
+		HashType:    "SHA1",
+		HashValue:   strings.Repeat("0", 40),
+		EncryptKey:  resp.Get("download_bill_list.0.encrypt_key").String(),
+		Nonce:       resp.Get("download_bill_list.0.nonce").String(),
+	}
+	_, err = bills.FetchEncrypted(ctx, srv.Client(), srv.MerchantKey, io.Discard, link)
+	var derr *bills.DigestError
+	if !errors.As(err, &derr) || !errors.Is(err, signer.ErrDigestMismatch) {
+		t.Errorf("wrong digest: %v", err)
+	}
+	if _, err := bills.Fetch(ctx, srv.Client(), io.Discard, link); err == nil || !strings.Contains(err.Error(), "FetchEncrypted") {
+		t.Errorf("Fetch of an encrypted link: %v", err)
+	}
+}
+
+// fileServer is a client whose transport answers every request with
+// answer, unverified.
+func fileServer(t *testing.T, srv *wxpaytest.Server, answer func(*transport.Request) *transport.Response) *wechatpay.Client {
+	t.Helper()
+	cfg := srv.Config()
+	cfg.Verifier = func(next transport.Doer) transport.Doer { return next }
+	cfg.Transport = transport.DoerFunc(func(_ context.Context, req *transport.Request) (*transport.Response, error) {
+		return answer(req), nil
+	})
+	client, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// sealedLink encrypts text as WeChat Pay encrypts a bill, with a 12-byte
+// nonce, and returns the file and its link.
+func sealedLink(t *testing.T, srv *wxpaytest.Server, text []byte) ([]byte, bills.Link) {
+	t.Helper()
+	key, nonce := strings.Repeat("k", aescipher.KeyLength), aescipher.NewNonce()
+	sealed, err := aescipher.EncryptGCM(key, nonce, "", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, _ := base64.StdEncoding.DecodeString(sealed)
+	encKey, err := sensitive.Encrypt(&srv.MerchantKey.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha1.Sum(text)
+	return file, bills.Link{
+		BillSequence: 1, DownloadURL: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=x",
+		HashType: "SHA1", HashValue: hex.EncodeToString(sum[:]), EncryptKey: encKey, Nonce: nonce,
+	}
+}
+
+// A 12-byte nonce works as the documented 16-byte one does; a file with no
+// Content-Length is read to its end; a file larger than MaxEncryptedSize
+// is refused before it is read.
+func TestFetchEncryptedFile(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	text := []byte("记账时间,微信支付业务单号\r\n`2024-05-01 00:00:01,`1\r\n资金流水总笔数\r\n`1\r\n")
+	file, link := sealedLink(t, srv, text)
+
+	client := fileServer(t, srv, func(*transport.Request) *transport.Response {
+		return &transport.Response{StatusCode: 200, Header: http.Header{}, Body: file}
+	})
+	var buf bytes.Buffer
+	if n, err := bills.FetchEncrypted(ctx, client, srv.MerchantKey, &buf, link); err != nil || n != int64(len(text)) || !bytes.Equal(buf.Bytes(), text) {
+		t.Errorf("12-byte nonce: %d bytes %q, %v", n, buf.Bytes(), err)
+	}
+
+	huge := fileServer(t, srv, func(*transport.Request) *transport.Response {
+		h := http.Header{"Content-Length": {strconv.Itoa(bills.MaxEncryptedSize + 1)}}
+		return &transport.Response{StatusCode: 200, Header: h, BodyStream: io.NopCloser(strings.NewReader("never read"))}
+	})
+	if _, err := bills.FetchEncrypted(ctx, huge, srv.MerchantKey, io.Discard, link); !errors.Is(err, bills.ErrTooLarge) {
+		t.Errorf("file over the limit: %v", err)
+	}
+
+	short := fileServer(t, srv, func(*transport.Request) *transport.Response {
+		h := http.Header{"Content-Length": {strconv.Itoa(len(file) + 10)}}
+		return &transport.Response{StatusCode: 200, Header: h, BodyStream: io.NopCloser(bytes.NewReader(file))}
+	})
+	if _, err := bills.FetchEncrypted(ctx, short, srv.MerchantKey, io.Discard, link); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("file cut short: %v", err)
+	}
+
+	for name, l := range map[string]bills.Link{
+		"no nonce":  {DownloadURL: link.DownloadURL, HashType: "SHA1", EncryptKey: link.EncryptKey},
+		"SM3":       {DownloadURL: link.DownloadURL, HashType: "SM3", EncryptKey: link.EncryptKey, Nonce: link.Nonce},
+		"key junk":  {DownloadURL: link.DownloadURL, HashType: "SHA1", EncryptKey: "!!", Nonce: link.Nonce},
+		"short key": {DownloadURL: link.DownloadURL, HashType: "SHA1", EncryptKey: mustEncrypt(t, srv, "sixteen-byte-key"), Nonce: link.Nonce},
+	} {
+		if _, err := bills.FetchEncrypted(ctx, client, srv.MerchantKey, io.Discard, l); err == nil {
+			t.Errorf("%s: fetched", name)
+		}
+	}
+}
+
+func mustEncrypt(t *testing.T, srv *wxpaytest.Server, s string) string {
+	t.Helper()
+	ct, err := sensitive.Encrypt(&srv.MerchantKey.PublicKey, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ct
+}
+
+// A list with parts missing or miscounted is refused before anything is
+// fetched; a plain bill API is Download's, and an encrypted one
+// DownloadEncrypted's.
+func TestDownloadEncryptedList(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	for name, body := range map[string]string{
+		"gap":      `{"download_bill_count":2,"download_bill_list":[{"bill_sequence":1,"download_url":"https://x/1"},{"bill_sequence":3,"download_url":"https://x/3"}]}`,
+		"repeated": `{"download_bill_count":2,"download_bill_list":[{"bill_sequence":1,"download_url":"https://x/1"},{"bill_sequence":1,"download_url":"https://x/3"}]}`,
+		"count":    `{"download_bill_count":2,"download_bill_list":[{"bill_sequence":1,"download_url":"https://x/1"}]}`,
+		"empty":    `{"download_bill_count":0}`,
+		"no JSON":  `<xml/>`,
+	} {
+		fetched := 0
+		client := fileServer(t, srv, func(req *transport.Request) *transport.Response {
+			if strings.HasPrefix(req.BaseURL, "https://x/") {
+				fetched++
+			}
+			return &transport.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(body)}
+		})
+		if _, _, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, io.Discard, "v3/ecommerce/bill/fundflowbill", encryptedQuery("v3/ecommerce/bill/fundflowbill", "2024-05-01", "")); err == nil || fetched != 0 {
+			t.Errorf("%s: %d fetched, %v", name, fetched, err)
+		}
+	}
+
+	api := "v3/bill/sub-merchant-fundflowbill"
+	if _, _, err := bills.Download(ctx, srv.Client(), io.Discard, api, encryptedQuery(api, "2024-05-01", "")); !errors.Is(err, bills.ErrEncrypted) {
+		t.Errorf("Download of an encrypted bill: %v", err)
+	}
+	if _, _, err := bills.DownloadEncrypted(ctx, srv.Client(), srv.MerchantKey, io.Discard, "v3/bill/tradebill", query("2024-05-01", "")); err == nil || !strings.Contains(err.Error(), "Download reads it") {
+		t.Errorf("DownloadEncrypted of a plain bill: %v", err)
+	}
+	q := encryptedQuery(api, "2024-05-01", "")
+	q["query"].(wechatpay.M)["algorithm"] = "SM4_GCM"
+	var apiErr *wechatpay.APIError
+	if _, _, err := bills.DownloadEncrypted(ctx, srv.Client(), srv.MerchantKey, io.Discard, api, q); !errors.As(err, &apiErr) || apiErr.Code != "PARAM_ERROR" {
+		t.Errorf("SM4_GCM: %v", err)
+	}
+}
+
+// Fetching an encrypted bill costs about the size of its file, once: the
+// file is read into one buffer and decrypted in place. (The server
+// encrypts the bill when its link is asked for, before the count starts.)
+func TestFetchEncryptedMemory(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	api := "v3/ecommerce/bill/fundflowbill"
+	for name, client := range clients(t, srv) {
+		srv.SetBillRows(1000)
+		sample := &hashCounter{h: sha1.New()}
+		if _, _, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, sample, api, encryptedQuery(api, "2024-04-30", "")); err != nil {
+			t.Fatal(err)
+		}
+		srv.SetBillRows(int((16 << 20) / (sample.n / 1000)))
+		resp, err := client.Chain(api).Get(ctx, encryptedQuery(api, "2024-05-01", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := bills.Link{
+			BillSequence: 1,
+			DownloadURL:  resp.Get("download_bill_list.0.download_url").String(),
+			HashType:     "SHA1",
+			HashValue:    resp.Get("download_bill_list.0.hash_value").String(),
+			EncryptKey:   resp.Get("download_bill_list.0.encrypt_key").String(),
+			Nonce:        resp.Get("download_bill_list.0.nonce").String(),
+		}
+		w := &hashCounter{h: sha1.New()}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		n, err := bills.FetchEncrypted(ctx, client, srv.MerchantKey, w, link)
+		runtime.ReadMemStats(&after)
+		if err != nil || n != w.n {
+			t.Fatalf("%s: %d bytes, %v", name, n, err)
+		}
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d MiB bill, %d KiB allocated", name, n>>20, alloc>>10)
+		if alloc > uint64(n)*3/2 {
+			t.Errorf("%s: a %d-byte encrypted bill allocated %d bytes", name, n, alloc)
+		}
+	}
+}
