@@ -46,7 +46,10 @@
 //	                                                          200 {"hash_type","hash_value","download_url"}
 //	GET  /v3/billdownload/file?token=                         200 the bill, unsigned
 //	GET  /hk/v3/statements, /v3/global/statements?date=       200 the statement, signed over its digest
-//	GET  /v3/certificates                                     200 the platform certificates, encrypted
+//	GET  /v3/bill/sub-merchant-fundflowbill, /v3/ecommerce/bill/fundflowbill
+//	                                                          200 {"download_bill_list"}, each part encrypted
+//	GET  /v3/certificates, /v3/global/certificates, /hk/v3/certificates
+//	                                                          200 the platform certificates, encrypted
 //
 // An upload's file must match the sha256 of its meta part; Uploads returns
 // what the server kept. Bills and statements are generated as they are
