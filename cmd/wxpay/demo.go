@@ -21,15 +21,21 @@ func demo(ctx context.Context, w io.Writer) error {
 
 	type call struct {
 		title string
-		node  *wechatpay.Chain
-		verb  string
+		send  func(context.Context, ...wechatpay.M) (*wechatpay.Response, error)
 		opts  wechatpay.M
 	}
 	calls := []call{
 		{
 			title: "Order reverse (撤销), string chain",
-			node:  client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse"),
-			verb:  "POST",
+			send:  client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse").Post,
+			opts: wechatpay.M{
+				"out_trade_no": "1217752501201407033233368018",
+				"json":         wechatpay.M{"appid": srv.AppID, "mchid": srv.MchID},
+			},
+		},
+		{
+			title: "Order reverse (撤销), typed chain generated from the endpoint catalog",
+			send:  client.V3().Pay().Transactions().OutTradeNo().OutTradeNo_().Reverse().Post,
 			opts: wechatpay.M{
 				"out_trade_no": "1217752501201407033233368018",
 				"json":         wechatpay.M{"appid": srv.AppID, "mchid": srv.MchID},
@@ -37,8 +43,7 @@ func demo(ctx context.Context, w io.Writer) error {
 		},
 		{
 			title: "Order reverse (撤销), segment chain as in PHP ->v3->pay->transactions->outTradeNo->_out_trade_no_->reverse",
-			node:  client.Chain("v3").Chain("pay").Chain("transactions").Chain("outTradeNo").Chain("_out_trade_no_").Chain("reverse"),
-			verb:  "POST",
+			send:  client.Chain("v3").Chain("pay").Chain("transactions").Chain("outTradeNo").Chain("_out_trade_no_").Chain("reverse").Post,
 			opts: wechatpay.M{
 				"out_trade_no": "1217752501201407033233368018",
 				"json":         wechatpay.M{"appid": srv.AppID, "mchid": srv.MchID},
@@ -46,8 +51,7 @@ func demo(ctx context.Context, w io.Writer) error {
 		},
 		{
 			title: "Combine papay reverse (电商合单委托代扣撤销订单): 204, empty and still signed",
-			node:  client.Chain("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse"),
-			verb:  "POST",
+			send:  client.Chain("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse").Post,
 			opts: wechatpay.M{
 				"combine_out_trade_no": "P20150806125346",
 				"json": wechatpay.M{
@@ -61,8 +65,7 @@ func demo(ctx context.Context, w io.Writer) error {
 		},
 		{
 			title: "Native prepay (Native下单)",
-			node:  client.Chain("v3/pay/transactions/native"),
-			verb:  "POST",
+			send:  client.Chain("v3/pay/transactions/native").Post,
 			opts: wechatpay.M{"json": wechatpay.M{
 				"appid": srv.AppID, "mchid": srv.MchID, "description": "Image形象店-深圳腾大-QQ公仔",
 				"out_trade_no": "1217752501201407033233368019", "notify_url": "https://www.weixin.qq.com/wxpay/pay.php",
@@ -71,18 +74,13 @@ func demo(ctx context.Context, w io.Writer) error {
 		},
 		{
 			title: "Query by out-trade-no",
-			node:  client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}"),
-			verb:  "GET",
+			send:  client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get,
 			opts:  wechatpay.M{"out_trade_no": "1217752501201407033233368019", "query": wechatpay.M{"mchid": srv.MchID}},
 		},
 	}
 	for _, c := range calls {
-		send := c.node.Post
-		if c.verb == "GET" {
-			send = c.node.Get
-		}
 		fmt.Fprintf(w, "== %s\n", c.title)
-		resp, err := send(ctx, c.opts)
+		resp, err := c.send(ctx, c.opts)
 		printExchange(w, srv)
 		if err != nil {
 			return err
@@ -96,7 +94,7 @@ func demo(ctx context.Context, w io.Writer) error {
 
 	fmt.Fprintln(w, "== A tampered reply is refused")
 	srv.Inject(wxpaytest.BadSignature)
-	_, err := calls[0].node.Post(ctx, calls[0].opts)
+	_, err := calls[0].send(ctx, calls[0].opts)
 	printExchange(w, srv)
 	var verr *wechatpay.VerifyError
 	if !errors.As(err, &verr) {

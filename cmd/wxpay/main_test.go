@@ -43,8 +43,8 @@ func TestDemo(t *testing.T) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
-	if n := strings.Count(text, "signature verified"); n != 5 {
-		t.Errorf("%d verified replies, want 5\n%s", n, text)
+	if n := strings.Count(text, "signature verified"); n != 6 {
+		t.Errorf("%d verified replies, want 6\n%s", n, text)
 	}
 }
 
