@@ -416,6 +416,11 @@ func TestConfigErrors(t *testing.T) {
 	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "mixed up") {
 		t.Errorf("merchant serial among platform keys: %v", err)
 	}
+	// openssl prints a leading zero byte and either case; WeChat Pay prints %X.
+	cfg.Certs = map[string]*rsa.PublicKey{"0" + strings.ToLower(cfg.Serial): &key.PublicKey}
+	if _, err := New(cfg); err == nil || !strings.Contains(err.Error(), "mixed up") {
+		t.Errorf("merchant serial among platform keys, spelled otherwise: %v", err)
+	}
 }
 
 func TestDefaultPlatformSerial(t *testing.T) {

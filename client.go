@@ -105,8 +105,10 @@ func New(cfg Config) (*Client, error) {
 			return nil, &ConfigError{Field: "Serial", Reason: fmt.Sprintf("%q contains characters an Authorization header cannot carry", cfg.Serial)}
 		}
 	}
-	if _, ok := cfg.Certs[cfg.Serial]; ok && cfg.Serial != "" {
-		return nil, &ConfigError{Field: "Serial", Reason: fmt.Sprintf("%s is the merchant serial but also names a platform key in Certs; the merchant and platform keys were mixed up", cfg.Serial)}
+	for serial := range cfg.Certs {
+		if cfg.Serial != "" && sameSerial(serial, cfg.Serial) {
+			return nil, &ConfigError{Field: "Serial", Reason: fmt.Sprintf("%s is the merchant serial but also names a platform key in Certs (%s); the merchant and platform keys were mixed up", cfg.Serial, serial)}
+		}
 	}
 	for serial, key := range cfg.Certs {
 		if key == nil {
@@ -171,6 +173,12 @@ func New(cfg Config) (*Client, error) {
 		c.v3 = noV3{}
 	}
 	return c, nil
+}
+
+// sameSerial compares two certificate serial numbers as numbers: tools
+// print them in either case, with or without a leading zero.
+func sameSerial(a, b string) bool {
+	return strings.EqualFold(strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0"))
 }
 
 // normalizeBaseURL checks an absolute http(s) URL and makes it end in "/".
