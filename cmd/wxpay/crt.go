@@ -24,7 +24,14 @@ func crt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("c", "", "config file (JSON)")
 	apiv3Key := fs.String("k", "", "APIv3 key")
 	dir := fs.String("o", ".", "directory to write the certificates to")
+	list := fs.String("path", "v3/certificates", "the list to fetch: v3/certificates, v3/global/certificates or hk/v3/certificates")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	switch *list {
+	case "v3/certificates", "v3/global/certificates", "hk/v3/certificates":
+	default:
+		fmt.Fprintf(stderr, "wxpay crt: -path %q: want v3/certificates, v3/global/certificates or hk/v3/certificates\n", *list)
 		return 2
 	}
 	if *configPath == "" || *apiv3Key == "" || fs.NArg() != 0 {
@@ -46,7 +53,7 @@ func crt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	resp, err := client.Chain("v3/certificates").Get(ctx)
+	resp, err := client.Chain(*list).Get(ctx)
 	if err != nil {
 		return fail(err)
 	}

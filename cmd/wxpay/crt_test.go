@@ -83,6 +83,24 @@ func TestCrtConfiguredKey(t *testing.T) {
 	}
 }
 
+// The overseas lists are fetched with -path.
+func TestCrtOverseasList(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"crt", "-c", writeConfig(t, srv), "-k", srv.APIv3Key, "-o", t.TempDir(), "-path", "v3/global/certificates"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	reqs := srv.Requests()
+	if got := reqs[len(reqs)-1].Target; got != "/v3/global/certificates" {
+		t.Errorf("fetched %s", got)
+	}
+	if code := run(context.Background(), []string{"crt", "-c", writeConfig(t, srv), "-k", srv.APIv3Key, "-path", "v3/refunds"}, &stdout, &stderr); code != 2 {
+		t.Errorf("a path that is no certificate list: exit %d", code)
+	}
+}
+
 func TestCrtErrors(t *testing.T) {
 	srv := wxpaytest.NewServer()
 	defer srv.Close()
