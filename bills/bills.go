@@ -96,17 +96,23 @@ func Fetch(ctx context.Context, client *wechatpay.Client, w io.Writer, link Link
 		return 0, err
 	}
 	defer resp.BodyStream.Close()
-	r, err := plain(resp.BodyStream, resp.Header.Get("Content-Encoding"))
+	return copyChecked(w, resp.BodyStream, resp.Header.Get("Content-Encoding"), link.HashValue, "downloading "+link.DownloadURL)
+}
+
+// copyChecked un-gzips a bill file if it is gzip and writes it to w,
+// holding what it writes to the SHA1 the API gave with the link.
+func copyChecked(w io.Writer, file io.Reader, encoding, hashValue, doing string) (int64, error) {
+	r, err := plain(file, encoding)
 	if err != nil {
 		return 0, err
 	}
 	h := sha1.New()
 	n, err := io.Copy(io.MultiWriter(w, h), r)
 	if err != nil {
-		return n, fmt.Errorf("bills: downloading %s: %w", link.DownloadURL, err)
+		return n, fmt.Errorf("bills: %s: %w", doing, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, link.HashValue) {
-		return n, &DigestError{HashType: "SHA1", Want: link.HashValue, Got: got}
+	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, hashValue) {
+		return n, &DigestError{HashType: "SHA1", Want: hashValue, Got: got}
 	}
 	return n, nil
 }

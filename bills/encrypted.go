@@ -6,8 +6,6 @@ import (
 	"crypto"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/sha1"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,19 +148,7 @@ func FetchEncrypted(ctx context.Context, client *wechatpay.Client, key crypto.De
 		return 0, fmt.Errorf("bills: bill %d at %s: %w", link.BillSequence, link.DownloadURL, ErrAuthentication)
 	}
 
-	r, err := plain(bytes.NewReader(text), "")
-	if err != nil {
-		return 0, err
-	}
-	h := sha1.New()
-	n, err := io.Copy(io.MultiWriter(w, h), r)
-	if err != nil {
-		return n, fmt.Errorf("bills: writing bill %d: %w", link.BillSequence, err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, link.HashValue) {
-		return n, &DigestError{HashType: "SHA1", Want: link.HashValue, Got: got}
-	}
-	return n, nil
+	return copyChecked(w, bytes.NewReader(text), "", link.HashValue, "writing bill "+strconv.Itoa(link.BillSequence))
 }
 
 // readBounded reads a whole encrypted file into one buffer, sized by its
