@@ -640,7 +640,9 @@ func TestFaults(t *testing.T) {
 // Close must not wait out a Slow reply nobody is waiting for.
 func TestCloseCutsSlowShort(t *testing.T) {
 	srv := wxpaytest.NewServer()
-	srv.SlowDelay = time.Minute
+	// Held for an hour: if Close waited for it, the test binary's own
+	// timeout would end the run, so no clock is read here.
+	srv.SlowDelay = time.Hour
 	srv.Inject(wxpaytest.Slow)
 	hc := httpClient(t, srv)
 	hc.Timeout = 100 * time.Millisecond
@@ -648,11 +650,7 @@ func TestCloseCutsSlowShort(t *testing.T) {
 		resp.Body.Close()
 		t.Fatalf("a reply %d came before the client timeout", resp.StatusCode)
 	}
-	began := time.Now()
 	srv.Close()
-	if took := time.Since(began); took > 5*time.Second {
-		t.Errorf("Close took %v", took)
-	}
 }
 
 func TestRequestsAndReset(t *testing.T) {
