@@ -68,6 +68,42 @@ func BenchmarkRequest(b *testing.B) {
 	}
 }
 
+// BenchmarkRequestOverSignVerify alternates one whole request (as in
+// BenchmarkRequest) with one sign+verify (as in BenchmarkSignVerify) and
+// reports their time ratio as "x-signverify". Taking both in the same
+// loop cancels most of the drift a busy machine puts between two separate
+// benchmarks, so the ratio is the client's own overhead on top of the
+// cryptography it cannot avoid.
+func BenchmarkRequestOverSignVerify(b *testing.B) {
+	url := startPresignedServer(b)
+	client := newBenchClient(b, url)
+	ctx := context.Background()
+	node := client.Chain(seedTemplate)
+	key := loadTestKey()
+	reply := newPresigned(b)
+	v := &signer.Verifier{Keys: signer.StaticKeys{testKeyID: &key.PublicKey}}
+	body := []byte(`{"appid":"wxd678efh567hg6787","mchid":"1230000109"}`)
+	var request, crypto time.Duration
+	for b.Loop() {
+		began := time.Now()
+		resp, err := node.Post(ctx, seedOptions)
+		if err != nil || resp.StatusCode != 200 {
+			b.Fatal(resp, err)
+		}
+		mid := time.Now()
+		if _, err := signer.Authorization("1230000109", "SERIAL", key, "POST", "/"+seedTarget, body, time.Now().Unix(), signer.Nonce()); err != nil {
+			b.Fatal(err)
+		}
+		if err := v.Check(reply.current().get, []byte(benchReply)); err != nil {
+			b.Fatal(err)
+		}
+		request += mid.Sub(began)
+		crypto += time.Since(mid)
+	}
+	b.ReportMetric(float64(request)/float64(crypto), "x-signverify")
+	b.ReportMetric(float64(request.Nanoseconds())/float64(b.N), "request-ns/op")
+}
+
 func newBenchClient(b testing.TB, url string) *Client {
 	key := loadTestKey()
 	c, err := New(Config{
