@@ -2,8 +2,13 @@ package certificates_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -108,7 +113,7 @@ func TestVerifierBootstrap(t *testing.T) {
 	ctx := context.Background()
 
 	cfg := certMode(srv)
-	cfg.Verifier = certificates.Verifier(srv.APIv3Key, nil)
+	cfg.Verifier = certificates.Verifier(srv.APIv3Key, nil, nil)
 	client, err := wechatpay.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -139,7 +144,7 @@ func TestVerifierBootstrap(t *testing.T) {
 		"bad signature":   {srv.APIv3Key, nil, wxpaytest.BadSignature, signer.ErrSignatureMismatch},
 	} {
 		cfg := certMode(srv)
-		cfg.Verifier = certificates.Verifier(tc.key, tc.known)
+		cfg.Verifier = certificates.Verifier(tc.key, tc.known, nil)
 		client, _ := wechatpay.New(cfg)
 		if tc.fault != 0 {
 			srv.Inject(tc.fault)
@@ -152,7 +157,7 @@ func TestVerifierBootstrap(t *testing.T) {
 	}
 	_, serial := srv.PlatformCertificate()
 	cfg = certMode(srv)
-	cfg.Verifier = certificates.Verifier(srv.APIv3Key, signer.StaticKeys{serial: srv.PlatformPublicKey()})
+	cfg.Verifier = certificates.Verifier(srv.APIv3Key, signer.StaticKeys{serial: srv.PlatformPublicKey()}, nil)
 	client, _ = wechatpay.New(cfg)
 	if _, err := client.Chain("v3/certificates").Get(ctx); err == nil || !strings.Contains(err.Error(), "another key") {
 		t.Errorf("contradicting a trusted key: %v", err)
@@ -422,4 +427,91 @@ func TestStoreErrors(t *testing.T) {
 	if _, ok := store.PublicKey(serial); !ok {
 		t.Error("a failed refresh dropped the keys held")
 	}
+}
+
+// With Roots, a list is taken only if a trusted root issued every
+// certificate in it.
+func TestVerifierRoots(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+	trusted := x509.NewCertPool()
+	trusted.AddCert(srv.PlatformRoot())
+	other := x509.NewCertPool()
+	other.AddCert(selfSignedCA(t))
+
+	for name, tc := range map[string]struct {
+		roots *x509.CertPool
+		want  error
+	}{
+		"the issuing root": {trusted, nil},
+		"another root":     {other, certificates.ErrUntrustedIssuer},
+		"no roots given":   {nil, nil},
+	} {
+		cfg := certMode(srv)
+		cfg.Verifier = certificates.Verifier(srv.APIv3Key, nil, tc.roots)
+		client, err := wechatpay.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = client.Chain("v3/certificates").Get(ctx)
+		var verr *wechatpay.VerifyError
+		switch {
+		case tc.want == nil && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case tc.want != nil && (!errors.As(err, &verr) || !errors.Is(err, tc.want)):
+			t.Errorf("%s: %v, want a VerifyError wrapping %v", name, err, tc.want)
+		}
+	}
+
+	if _, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Roots: other}); !errors.Is(err, certificates.ErrUntrustedIssuer) {
+		t.Errorf("NewStore with another root: %v, want ErrUntrustedIssuer", err)
+	}
+	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Roots: trusted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Stop()
+	if got := len(store.Certificates()); got != 1 {
+		t.Errorf("the store holds %d certificates, want 1", got)
+	}
+}
+
+// A certificate published ahead of its effective time is still judged by
+// its issuer, and an expired one is not taken.
+func TestIssuedValidity(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	roots := x509.NewCertPool()
+	roots.AddCert(srv.PlatformRoot())
+	cert := srv.PlatformCertificates()[0]
+	certs := []certificates.Certificate{{Serial: "S", Certificate: cert}}
+	if err := certificates.Issued(certs, roots, cert.NotBefore.Add(-24*time.Hour)); err != nil {
+		t.Errorf("ahead of its effective time: %v", err)
+	}
+	if err := certificates.Issued(certs, roots, cert.NotAfter.Add(time.Hour)); !errors.Is(err, certificates.ErrUntrustedIssuer) {
+		t.Errorf("expired: %v, want ErrUntrustedIssuer", err)
+	}
+}
+
+func selfSignedCA(t *testing.T) *x509.Certificate {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "Tenpay.com Root CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(1, 0, 0),
+		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert
 }

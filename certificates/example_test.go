@@ -50,7 +50,7 @@ func ExampleVerifier() {
 
 	cfg := srv.Config()
 	cfg.Certs = nil
-	cfg.Verifier = certificates.Verifier(srv.APIv3Key, nil)
+	cfg.Verifier = certificates.Verifier(srv.APIv3Key, nil, nil)
 	client, err := wechatpay.New(cfg)
 	if err != nil {
 		log.Fatal(err)

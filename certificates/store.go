@@ -3,6 +3,7 @@ package certificates
 import (
 	"context"
 	"crypto/rsa"
+	"crypto/x509"
 	"fmt"
 	"sort"
 	"strings"
@@ -32,6 +33,10 @@ type Options struct {
 	// (served at apihk.mch.weixin.qq.com, where the client sends it when
 	// Config.BaseURL is the default) or "hk/v3/certificates".
 	Path string
+	// Roots, if set, are the certificate authorities that must have issued
+	// every platform certificate fetched (WeChat Pay's Tenpay.com Root CA);
+	// see Verifier.
+	Roots *x509.CertPool
 }
 
 // Store holds the platform certificates of a merchant and keeps them
@@ -83,7 +88,7 @@ func NewStore(ctx context.Context, cfg wechatpay.Config, apiv3Key string, o Opti
 	s := &Store{apiv3Key: apiv3Key, opts: o, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	s.held.Store(&map[string]Certificate{})
 	known := signer.MultiKeys(signer.StaticKeys(cfg.Certs), cfg.Keys, heldKeys{s})
-	cfg.Verifier = Verifier(apiv3Key, known)
+	cfg.Verifier = Verifier(apiv3Key, known, o.Roots)
 	client, err := wechatpay.New(cfg)
 	if err != nil {
 		return nil, err

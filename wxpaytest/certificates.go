@@ -74,8 +74,48 @@ func certKey(i int) *rsa.PrivateKey {
 	return certKeys.list[i]
 }
 
-// issueLocked adds a platform certificate, valid from an hour ago for five
-// years. s.mu is held.
+// platformRoot is the test stand-in for WeChat Pay's "Tenpay.com Root
+// CA", which issues every platform certificate: made on first use, valid
+// for a century so that no test clock falls outside it, and shared by
+// every server of the process.
+var platformRoot = sync.OnceValues(func() (*x509.Certificate, *rsa.PrivateKey) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("wxpaytest: generating an RSA key: " + err.Error())
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject: pkix.Name{
+			CommonName: "Tenpay.com Root CA (wxpaytest)", Organization: []string{"Tenpay.com"},
+			OrganizationalUnit: []string{"Tenpay.com CA Center"}, Country: []string{"CN"},
+		},
+		NotBefore:             time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
+		NotAfter:              time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC),
+		KeyUsage:              x509.KeyUsageCertSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic("wxpaytest: issuing the root certificate: " + err.Error())
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		panic("wxpaytest: " + err.Error())
+	}
+	return cert, key
+})
+
+// PlatformRoot returns the certificate authority that issues the server's
+// platform certificates, the test stand-in for WeChat Pay's Tenpay.com
+// Root CA: the root to give certificates.Options.Roots or wxpay crt -root.
+func (s *Server) PlatformRoot() *x509.Certificate {
+	root, _ := platformRoot()
+	return root
+}
+
+// issueLocked adds a platform certificate, issued by PlatformRoot, valid
+// from an hour ago for five years. s.mu is held.
 func (s *Server) issueLocked() *platformCert {
 	key := certKey(len(s.certs.list))
 	serial := make([]byte, 20)
@@ -85,14 +125,15 @@ func (s *Server) issueLocked() *platformCert {
 	tmpl := &x509.Certificate{
 		SerialNumber: new(big.Int).SetBytes(serial),
 		Subject: pkix.Name{
-			CommonName: "Tenpay.com Root CA", Organization: []string{"Tenpay.com"},
+			CommonName: "Tenpay.com sign", Organization: []string{"Tenpay.com"},
 			OrganizationalUnit: []string{"Tenpay.com CA Center"}, Country: []string{"CN"},
 		},
 		NotBefore: now.Add(-time.Hour),
 		NotAfter:  now.AddDate(5, 0, 0),
 		KeyUsage:  x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	root, rootKey := platformRoot()
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, root, &key.PublicKey, rootKey)
 	if err != nil {
 		panic("wxpaytest: issuing a platform certificate: " + err.Error())
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ func crt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	apiv3Key := fs.String("k", "", "APIv3 key")
 	dir := fs.String("o", ".", "directory to write the certificates to")
 	list := fs.String("path", "v3/certificates", "the list to fetch: v3/certificates, v3/global/certificates or hk/v3/certificates")
+	rootFile := fs.String("root", "", "PEM file of the root CA that must have issued every certificate (WeChat Pay's Tenpay.com Root CA)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -43,12 +45,22 @@ func crt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	var roots *x509.CertPool
+	if *rootFile != "" {
+		root, err := keys.Certificate(*rootFile)
+		if err != nil {
+			return fail(fmt.Errorf("-root: %w", err))
+		}
+		roots = x509.NewCertPool()
+		roots.AddCert(root)
+	}
+
 	// The reply is verified with the certificates it carries, and with
 	// the keys the config already trusts when they name its signer.
 	var configured signer.Keys
 	client, err := clientFromFile(*configPath, func(cfg *wechatpay.Config) {
 		configured = signer.MultiKeys(signer.StaticKeys(cfg.Certs), cfg.Keys)
-		cfg.Verifier = certificates.Verifier(*apiv3Key, configured)
+		cfg.Verifier = certificates.Verifier(*apiv3Key, configured, roots)
 	})
 	if err != nil {
 		return fail(err)
@@ -70,6 +82,9 @@ func crt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		how = "a configured key"
 	}
 	fmt.Fprintf(stderr, "%d certificates; the reply is signed by %s, %s\n", len(certs), signedBy, how)
+	if roots != nil {
+		fmt.Fprintf(stderr, "every certificate is issued by the root in %s\n", *rootFile)
+	}
 	for _, c := range certs {
 		serial := keys.SerialNumber(c.Certificate)
 		path := filepath.Join(*dir, "wechatpay_"+serial+".pem")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"sort"
@@ -126,6 +127,36 @@ func TestCrtErrors(t *testing.T) {
 		}
 		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 			t.Errorf("%v: wrote %d files", tc.args, len(entries))
+		}
+	}
+}
+
+// -root requires every certificate to be issued by the given CA.
+func TestCrtRoot(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	config := writeConfig(t, srv)
+	rootFile := filepath.Join(t.TempDir(), "root.pem")
+	if err := os.WriteFile(rootFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.PlatformRoot().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"crt", "-c", config, "-k", srv.APIv3Key, "-o", t.TempDir(), "-root", rootFile}, &stdout, &stderr); code != 0 || !strings.Contains(stderr.String(), "issued by the root in") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+
+	// The merchant's own certificate is issued by another CA.
+	otherFile := filepath.Join(t.TempDir(), "other.pem")
+	if err := os.WriteFile(otherFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ root, want string }{
+		{otherFile, "not issued by a trusted root"},
+		{filepath.Join(t.TempDir(), "missing.pem"), "-root"},
+	} {
+		stderr.Reset()
+		if code := run(context.Background(), []string{"crt", "-c", config, "-k", srv.APIv3Key, "-o", t.TempDir(), "-root", tc.root}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("-root %s: exit %d, stderr %q; want exit 1 and %q", tc.root, code, stderr.String(), tc.want)
 		}
 	}
 }

@@ -2,7 +2,7 @@
 // shows the client at work against the built-in test server.
 //
 //	wxpay demo
-//	wxpay crt -c config.json -k APIV3KEY [-o DIR] [-path LIST]
+//	wxpay crt -c config.json -k APIV3KEY [-o DIR] [-path LIST] [-root CA.pem]
 //	wxpay -c config.json [-m post] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
 //
 // The config file is JSON:
@@ -64,9 +64,10 @@ const usage = `usage:
   wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
       Send one request. URI is a chain such as v3/pay/transactions/id/{transaction_id};
       -p fills its placeholders, -q adds query parameters, -d is the JSON body.
-  wxpay crt -c config.json -k APIV3KEY [-o DIR] [-path LIST]
+  wxpay crt -c config.json -k APIV3KEY [-o DIR] [-path LIST] [-root CA.pem]
       Download the platform certificates, decrypt them with the APIv3 key, verify the
       reply with them (and with the configured keys), and write DIR/wechatpay_SERIAL.pem.
+      -root requires every certificate to be issued by that CA (Tenpay.com Root CA).
   wxpay port [-main] [-var name=value]... [FILE|-]
       Print Go for the PHP or Node chain calls in FILE (see wxpay port -h).
 `
