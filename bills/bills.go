@@ -47,8 +47,14 @@ type Link struct {
 	HashValue   string `json:"hash_value"`
 
 	BillSequence int    `json:"bill_sequence,omitempty"` // the part of the bill, from 1
-	EncryptKey   string `json:"encrypt_key,omitempty"`   // the file's AES-256 key, RSA-OAEP-encrypted for the merchant, in base64
-	Nonce        string `json:"nonce,omitempty"`         // the file's AES-GCM nonce
+	EncryptKey   string `json:"encrypt_key,omitempty"`   // the file's AES-256 or SM4 key, RSA-OAEP-encrypted for the merchant, in base64
+	Nonce        string `json:"nonce,omitempty"`         // the file's GCM nonce
+
+	// Algorithm is the algorithm the bill was asked for with,
+	// AlgorithmSM4GCM or AlgorithmAESGCM (also when empty). The list does
+	// not say it, so it is not JSON: DownloadEncrypted sets it from the
+	// query.
+	Algorithm string `json:"-"`
 }
 
 // ErrEncrypted reports a bill API that answered Download with a list of

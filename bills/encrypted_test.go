@@ -3,6 +3,7 @@ package bills_test
 import (
 	"bytes"
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -11,7 +12,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strconv"
 	"strings"
@@ -22,6 +25,7 @@ import (
 	"github.com/wxpay-go/wechatpay/bills"
 	"github.com/wxpay-go/wechatpay/sensitive"
 	"github.com/wxpay-go/wechatpay/signer"
+	"github.com/wxpay-go/wechatpay/sm4"
 	"github.com/wxpay-go/wechatpay/transport"
 	"github.com/wxpay-go/wechatpay/wxpaytest"
 )
@@ -34,7 +38,12 @@ var encryptedAPIs = map[string]wechatpay.M{
 }
 
 func encryptedQuery(api, date, tar string) wechatpay.M {
-	q := wechatpay.M{"bill_date": date, "algorithm": "AEAD_AES_256_GCM"}
+	return algorithmQuery(api, date, tar, bills.AlgorithmAESGCM)
+}
+
+// algorithmQuery is encryptedQuery asking for another algorithm.
+func algorithmQuery(api, date, tar, algorithm string) wechatpay.M {
+	q := wechatpay.M{"bill_date": date, "algorithm": algorithm}
 	for k, v := range encryptedAPIs[api] {
 		q[k] = v
 	}
@@ -44,9 +53,9 @@ func encryptedQuery(api, date, tar string) wechatpay.M {
 	return wechatpay.M{"query": q}
 }
 
-// An encrypted fund flow bill, whole or in parts, plain or gzip, over both
-// transports, decrypts to the same bill the merchant's own fund flow bill
-// API serves for the day.
+// An encrypted fund flow bill, AES-256-GCM or SM4-GCM, whole or in parts,
+// plain or gzip, over both transports, decrypts to the same bill the
+// merchant's own fund flow bill API serves for the day.
 func TestDownloadEncryptedEndToEnd(t *testing.T) {
 	srv := wxpaytest.NewServer()
 	defer srv.Close()
@@ -58,24 +67,26 @@ func TestDownloadEncryptedEndToEnd(t *testing.T) {
 	}
 	for name, client := range clients(t, srv) {
 		for api := range encryptedAPIs {
-			for _, tar := range []string{"", "GZIP"} {
-				for _, parts := range []int{1, 3} {
-					srv.SplitEncryptedBills(parts)
-					what := fmt.Sprintf("%s %s %s in %d", name, api, tar, parts)
-					var buf bytes.Buffer
-					links, n, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &buf, api, encryptedQuery(api, "2024-05-01", tar))
-					if err != nil {
-						t.Fatalf("%s: %v", what, err)
-					}
-					if n != int64(buf.Len()) || !bytes.Equal(buf.Bytes(), want.Bytes()) {
-						t.Errorf("%s: %d bytes, not the bill", what, n)
-					}
-					if len(links) != parts {
-						t.Fatalf("%s: %d links", what, len(links))
-					}
-					for i, l := range links {
-						if l.BillSequence != i+1 || l.HashType != "SHA1" || l.EncryptKey == "" || len(l.Nonce) != 16 {
-							t.Errorf("%s: link %d: %+v", what, i, l)
+			for _, alg := range []string{bills.AlgorithmAESGCM, bills.AlgorithmSM4GCM} {
+				for _, tar := range []string{"", "GZIP"} {
+					for _, parts := range []int{1, 3} {
+						srv.SplitEncryptedBills(parts)
+						what := fmt.Sprintf("%s %s %s %s in %d", name, api, alg, tar, parts)
+						var buf bytes.Buffer
+						links, n, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &buf, api, algorithmQuery(api, "2024-05-01", tar, alg))
+						if err != nil {
+							t.Fatalf("%s: %v", what, err)
+						}
+						if n != int64(buf.Len()) || !bytes.Equal(buf.Bytes(), want.Bytes()) {
+							t.Errorf("%s: %d bytes, not the bill", what, n)
+						}
+						if len(links) != parts {
+							t.Fatalf("%s: %d links", what, len(links))
+						}
+						for i, l := range links {
+							if l.BillSequence != i+1 || l.HashType != "SHA1" || l.EncryptKey == "" || len(l.Nonce) != 16 || l.Algorithm != alg {
+								t.Errorf("%s: link %d: %+v", what, i, l)
+							}
 						}
 					}
 				}
@@ -111,12 +122,14 @@ func TestEncryptedBillRefused(t *testing.T) {
 	ctx := context.Background()
 	api := "v3/bill/sub-merchant-fundflowbill"
 	for name, client := range clients(t, srv) {
-		for _, tar := range []string{"", "GZIP"} {
-			srv.CorruptNextFile()
-			var buf bytes.Buffer
-			_, n, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &buf, api, encryptedQuery(api, "2024-05-01", tar))
-			if !errors.Is(err, bills.ErrAuthentication) || n != 0 || buf.Len() != 0 {
-				t.Errorf("%s %s tampered: %d bytes written, %v", name, tar, buf.Len(), err)
+		for _, alg := range []string{bills.AlgorithmAESGCM, bills.AlgorithmSM4GCM} {
+			for _, tar := range []string{"", "GZIP"} {
+				srv.CorruptNextFile()
+				var buf bytes.Buffer
+				_, n, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &buf, api, algorithmQuery(api, "2024-05-01", tar, alg))
+				if !errors.Is(err, bills.ErrAuthentication) || n != 0 || buf.Len() != 0 {
+					t.Errorf("%s %s %s tampered: %d bytes written, %v", name, alg, tar, buf.Len(), err)
+				}
 			}
 		}
 	}
@@ -242,6 +255,78 @@ func TestFetchEncryptedFile(t *testing.T) {
 	}
 }
 
+// sm4SealedLink encrypts text as WeChat Pay encrypts an SM4_GCM bill,
+// with a 12-byte nonce and key, and returns the file and its link.
+func sm4SealedLink(t *testing.T, srv *wxpaytest.Server, key string, text []byte) ([]byte, bills.Link) {
+	t.Helper()
+	block, err := sm4.NewCipher([]byte(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := aescipher.NewNonce()
+	sum := sha1.Sum(text)
+	return aead.Seal(nil, []byte(nonce), text, nil), bills.Link{
+		BillSequence: 1, DownloadURL: "https://api.mch.weixin.qq.com/v3/billdownload/file?token=x",
+		HashType: "SHA1", HashValue: hex.EncodeToString(sum[:]), EncryptKey: mustEncrypt(t, srv, key), Nonce: nonce,
+		Algorithm: bills.AlgorithmSM4GCM,
+	}
+}
+
+// An SM4_GCM link decrypts with SM4-GCM; the key must be the size its
+// algorithm takes, which catches a link whose Algorithm is not the
+// query's before the file is fetched, and an unknown algorithm is refused
+// before the key is even decrypted.
+func TestFetchEncryptedSM4(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	text := []byte("记账时间,微信支付业务单号\r\n`2024-05-01 00:00:01,`1\r\n资金流水总笔数\r\n`1\r\n")
+	file, link := sm4SealedLink(t, srv, "sixteen-byte-key", text)
+	_, aesLink := sealedLink(t, srv, text)
+
+	fetched := 0
+	client := fileServer(t, srv, func(*transport.Request) *transport.Response {
+		fetched++
+		return &transport.Response{StatusCode: 200, Header: http.Header{}, Body: file}
+	})
+	var buf bytes.Buffer
+	if n, err := bills.FetchEncrypted(ctx, client, srv.MerchantKey, &buf, link); err != nil || n != int64(len(text)) || !bytes.Equal(buf.Bytes(), text) {
+		t.Errorf("SM4_GCM: %d bytes %q, %v", n, buf.Bytes(), err)
+	}
+
+	asAES := link
+	asAES.Algorithm = ""
+	otherKey := link
+	otherKey.EncryptKey = mustEncrypt(t, srv, "another 16 bytes")
+	fetched = 0
+	for name, c := range map[string]struct {
+		link    bills.Link
+		want    error
+		fetches int
+	}{
+		"SM4 bill as AES": {asAES, nil, 0},
+		"AES bill as SM4": {bills.Link{DownloadURL: aesLink.DownloadURL, HashType: "SHA1", EncryptKey: aesLink.EncryptKey, Nonce: aesLink.Nonce, Algorithm: bills.AlgorithmSM4GCM}, nil, 0},
+		"unknown":         {bills.Link{DownloadURL: link.DownloadURL, HashType: "SHA1", EncryptKey: "!!", Nonce: link.Nonce, Algorithm: "SM4_CCM"}, bills.ErrAlgorithm, 0},
+		"another SM4 key": {otherKey, bills.ErrAuthentication, 1},
+		"AES name as SM4": {bills.Link{DownloadURL: link.DownloadURL, HashType: "SHA1", EncryptKey: link.EncryptKey, Nonce: link.Nonce, Algorithm: bills.AlgorithmAESGCM}, nil, 0},
+	} {
+		fetched = 0
+		n, err := bills.FetchEncrypted(ctx, client, srv.MerchantKey, io.Discard, c.link)
+		switch {
+		case err == nil || n != 0 || fetched != c.fetches:
+			t.Errorf("%s: %d fetches, %d bytes, %v", name, fetched, n, err)
+		case c.want != nil && !errors.Is(err, c.want):
+			t.Errorf("%s: %v, want %v", name, err, c.want)
+		case c.want == nil && !strings.Contains(err.Error(), "-byte key"):
+			t.Errorf("%s: %v, want a key size error", name, err)
+		}
+	}
+}
+
 func mustEncrypt(t *testing.T, srv *wxpaytest.Server, s string) string {
 	t.Helper()
 	ct, err := sensitive.Encrypt(&srv.MerchantKey.PublicKey, s)
@@ -284,16 +369,62 @@ func TestDownloadEncryptedList(t *testing.T) {
 	if _, _, err := bills.DownloadEncrypted(ctx, srv.Client(), srv.MerchantKey, io.Discard, "v3/bill/tradebill", query("2024-05-01", "")); err == nil || !strings.Contains(err.Error(), "Download reads it") {
 		t.Errorf("DownloadEncrypted of a plain bill: %v", err)
 	}
-	q := encryptedQuery(api, "2024-05-01", "")
-	q["query"].(wechatpay.M)["algorithm"] = "SM4_GCM"
-	var apiErr *wechatpay.APIError
-	if _, _, err := bills.DownloadEncrypted(ctx, srv.Client(), srv.MerchantKey, io.Discard, api, q); !errors.As(err, &apiErr) || apiErr.Code != "PARAM_ERROR" {
-		t.Errorf("SM4_GCM: %v", err)
+}
+
+// The algorithm comes from the query, whichever form it takes, and the
+// last option map with a query wins, as it does for the request; an
+// algorithm other than AEAD_AES_256_GCM and SM4_GCM, or one given twice,
+// is refused before anything is asked for.
+func TestDownloadEncryptedAlgorithm(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	api := "v3/bill/sub-merchant-fundflowbill"
+	base := url.Values{"sub_mchid": {"1900000109"}, "account_type": {"BASIC"}, "bill_date": {"2024-05-01"}}
+	with := func(alg ...string) url.Values {
+		q := maps.Clone(base)
+		q["algorithm"] = alg
+		return q
+	}
+	plainMap := map[string]string{"sub_mchid": "1900000109", "account_type": "BASIC", "bill_date": "2024-05-01", "algorithm": "SM4_GCM"}
+	for name, c := range map[string]struct {
+		opts []wechatpay.M
+		want string
+	}{
+		"url.Values":        {[]wechatpay.M{{"query": with("SM4_GCM")}}, bills.AlgorithmSM4GCM},
+		"map[string]string": {[]wechatpay.M{{"query": plainMap}}, bills.AlgorithmSM4GCM},
+		"M of []string":     {[]wechatpay.M{{"query": wechatpay.M{"sub_mchid": "1900000109", "account_type": "BASIC", "bill_date": "2024-05-01", "algorithm": []string{"SM4_GCM"}}}}, bills.AlgorithmSM4GCM},
+		"last query wins":   {[]wechatpay.M{{"query": with("SM4_GCM")}, {"query": with("AEAD_AES_256_GCM")}}, bills.AlgorithmAESGCM},
+		"other options":     {[]wechatpay.M{{"query": with("SM4_GCM")}, {"headers": wechatpay.M{"X-Test": "1"}}}, bills.AlgorithmSM4GCM},
+	} {
+		var buf bytes.Buffer
+		links, _, err := bills.DownloadEncrypted(ctx, srv.Client(), srv.MerchantKey, &buf, api, c.opts...)
+		if err != nil || len(links) != 1 || links[0].Algorithm != c.want || buf.Len() == 0 {
+			t.Errorf("%s: %d bytes, links %+v, %v", name, buf.Len(), links, err)
+		}
+	}
+
+	for name, opts := range map[string]wechatpay.M{
+		"unknown":      algorithmQuery(api, "2024-05-01", "", "AES_128_GCM"),
+		"lower case":   algorithmQuery(api, "2024-05-01", "", "sm4_gcm"),
+		"given twice":  {"query": with("SM4_GCM", "AEAD_AES_256_GCM")},
+		"not a string": {"query": wechatpay.M{"bill_date": "2024-05-01", "algorithm": 4}},
+		"twice in M":   {"query": wechatpay.M{"bill_date": "2024-05-01", "algorithm": []string{"SM4_GCM", "SM4_GCM"}}},
+	} {
+		asked := 0
+		client := fileServer(t, srv, func(*transport.Request) *transport.Response {
+			asked++
+			return &transport.Response{StatusCode: 200, Header: http.Header{}, Body: []byte(`{}`)}
+		})
+		if _, _, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, io.Discard, api, opts); !errors.Is(err, bills.ErrAlgorithm) || asked != 0 {
+			t.Errorf("%s: %d requests, %v", name, asked, err)
+		}
 	}
 }
 
-// Fetching an encrypted bill costs about the size of its file, once: the
-// file is read into one buffer and decrypted in place. (The server
+// Fetching an encrypted bill, AES-256-GCM or SM4-GCM, costs about the size
+// of its file, once: the file is read into one buffer and decrypted in
+// place. (The server
 // encrypts the bill when its link is asked for, before the count starts.)
 func TestFetchEncryptedMemory(t *testing.T) {
 	srv := wxpaytest.NewServer()
@@ -307,31 +438,37 @@ func TestFetchEncryptedMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		srv.SetBillRows(int((16 << 20) / (sample.n / 1000)))
-		resp, err := client.Chain(api).Get(ctx, encryptedQuery(api, "2024-05-01", ""))
-		if err != nil {
-			t.Fatal(err)
-		}
-		link := bills.Link{
-			BillSequence: 1,
-			DownloadURL:  resp.Get("download_bill_list.0.download_url").String(),
-			HashType:     "SHA1",
-			HashValue:    resp.Get("download_bill_list.0.hash_value").String(),
-			EncryptKey:   resp.Get("download_bill_list.0.encrypt_key").String(),
-			Nonce:        resp.Get("download_bill_list.0.nonce").String(),
-		}
-		w := &hashCounter{h: sha1.New()}
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		n, err := bills.FetchEncrypted(ctx, client, srv.MerchantKey, w, link)
-		runtime.ReadMemStats(&after)
-		if err != nil || n != w.n {
-			t.Fatalf("%s: %d bytes, %v", name, n, err)
-		}
-		alloc := after.TotalAlloc - before.TotalAlloc
-		t.Logf("%s: %d MiB bill, %d KiB allocated", name, n>>20, alloc>>10)
-		if alloc > uint64(n)*3/2 {
-			t.Errorf("%s: a %d-byte encrypted bill allocated %d bytes", name, n, alloc)
+		for _, alg := range []string{bills.AlgorithmAESGCM, bills.AlgorithmSM4GCM} {
+			if alg == bills.AlgorithmSM4GCM && raceEnabled {
+				continue // the race detector watches every S-box lookup: seconds a bill
+			}
+			resp, err := client.Chain(api).Get(ctx, algorithmQuery(api, "2024-05-01", "", alg))
+			if err != nil {
+				t.Fatal(err)
+			}
+			link := bills.Link{
+				BillSequence: 1,
+				DownloadURL:  resp.Get("download_bill_list.0.download_url").String(),
+				HashType:     "SHA1",
+				HashValue:    resp.Get("download_bill_list.0.hash_value").String(),
+				EncryptKey:   resp.Get("download_bill_list.0.encrypt_key").String(),
+				Nonce:        resp.Get("download_bill_list.0.nonce").String(),
+				Algorithm:    alg,
+			}
+			w := &hashCounter{h: sha1.New()}
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			n, err := bills.FetchEncrypted(ctx, client, srv.MerchantKey, w, link)
+			runtime.ReadMemStats(&after)
+			if err != nil || n != w.n {
+				t.Fatalf("%s %s: %d bytes, %v", name, alg, n, err)
+			}
+			alloc := after.TotalAlloc - before.TotalAlloc
+			t.Logf("%s %s: %d MiB bill, %d KiB allocated", name, alg, n>>20, alloc>>10)
+			if alloc > uint64(n)*3/2 {
+				t.Errorf("%s %s: a %d-byte encrypted bill allocated %d bytes", name, alg, n, alloc)
+			}
 		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/wxpay-go/wechatpay/aescipher"
 	"github.com/wxpay-go/wechatpay/sensitive"
 	"github.com/wxpay-go/wechatpay/signer"
+	"github.com/wxpay-go/wechatpay/sm4"
 )
 
 // Files: media uploads, bills and overseas statements.
@@ -372,14 +373,28 @@ func (s *Server) ecommerceFundFlowBill(c call) reply {
 
 // encryptedBills answers a fund flow bill API that encrypts its bills:
 // the bill, generated and split into parts now, each part (gzip if
-// tar_type says so) encrypted with AES-256-GCM under a key of its own,
-// with no associated data and a 16-character nonce like the documented
-// one, and the key encrypted with RSA-OAEP for the merchant.
+// tar_type says so) encrypted with the algorithm the query names under a
+// key of its own, with no associated data and a 16-character nonce like
+// the documented one, and the key encrypted with RSA-OAEP for the
+// merchant. AEAD_AES_256_GCM keys are 32 characters of [0-9A-Za-z], as an
+// APIv3 key is; SM4_GCM keys are 16 random bytes.
 func (s *Server) encryptedBills(c call) reply {
-	switch alg := c.query.Get("algorithm"); alg {
+	alg := c.query.Get("algorithm")
+	var newKey func() string
+	var newBlock func([]byte) (cipher.Block, error)
+	switch alg {
 	case "AEAD_AES_256_GCM":
+		newKey = func() string {
+			return (aescipher.NewNonce() + aescipher.NewNonce() + aescipher.NewNonce())[:aescipher.KeyLength]
+		}
+		newBlock = aes.NewCipher
 	case "SM4_GCM":
-		return refuse(paramError("algorithm SM4_GCM is not served by this test server; ask for AEAD_AES_256_GCM"))
+		newKey = func() string {
+			var key [sm4.KeySize]byte
+			rand.Read(key[:])
+			return string(key[:])
+		}
+		newBlock = sm4.NewCipher
 	default:
 		return refuse(paramError("algorithm %q is not AEAD_AES_256_GCM or SM4_GCM", alg))
 	}
@@ -417,12 +432,14 @@ func (s *Server) encryptedBills(c call) reply {
 			zw.Close()
 			file = zb.Bytes()
 		}
-		// 32 characters of [0-9A-Za-z], as an APIv3 key is.
-		key := (aescipher.NewNonce() + aescipher.NewNonce() + aescipher.NewNonce())[:aescipher.KeyLength]
+		key := newKey()
 		var raw [8]byte
 		rand.Read(raw[:])
 		nonce := hex.EncodeToString(raw[:])
-		block, _ := aes.NewCipher([]byte(key))
+		block, berr := newBlock([]byte(key))
+		if berr != nil {
+			panic("wxpaytest: a bill key: " + berr.Error())
+		}
 		aead, _ := cipher.NewGCMWithNonceSize(block, len(nonce))
 		encKey, kerr := sensitive.Encrypt(&s.MerchantKey.PublicKey, key)
 		if kerr != nil {
