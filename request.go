@@ -19,7 +19,7 @@ const (
 	optJSON      = "json"      // M, a struct, or raw JSON as string/[]byte (sent byte-exact)
 	optQuery     = "query"     // M, map[string]string or url.Values
 	optHeaders   = "headers"   // M, map[string]string or http.Header
-	optBody      = "body"      // []byte, string or io.Reader, sent as is; or a Body (a media upload), streamed
+	optBody      = "body"      // []byte, string or io.Reader, sent as is; or a Body (a media upload), streamed; a *media.File for v2/secapi/mch/uploadmedia
 	optBaseURI   = "base_uri"  // another base URL for this request
 	optXML       = "xml"       // APIv2 payload
 	optSecurity  = "security"  // APIv2: send with the merchant certificate

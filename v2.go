@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/wxpay-go/wechatpay/internal/catalog"
+	"github.com/wxpay-go/wechatpay/media"
 	"github.com/wxpay-go/wechatpay/transformer"
 	"github.com/wxpay-go/wechatpay/transport"
 	"github.com/wxpay-go/wechatpay/xmlsign"
@@ -50,14 +52,14 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 	if wire == "" || wire[0] == '?' {
 		return fail("the chain names no APIv2 endpoint after v2/", nil)
 	}
+	ep, known := catalog.Lookup(method, chainPath)
+	// The image upload (v2/secapi/mch/uploadmedia) is the one APIv2
+	// multipart endpoint: its file comes in "body", its fields in "xml".
+	upload := known && ep.Content == "multipart"
 	for _, k := range [...]string{optJSON, optBody} {
-		if _, ok := o[k]; ok {
+		if _, ok := o[k]; ok && (k != optBody || !upload) {
 			return fail(fmt.Sprintf(`option %q is for APIv3; an APIv2 request takes its fields in "xml"`, k), nil)
 		}
-	}
-	ep, known := catalog.Lookup(method, chainPath)
-	if known && ep.Content == "multipart" {
-		return fail("APIv2 multipart uploads are not supported", nil)
 	}
 	security, err := boolOption(o, optSecurity)
 	if err != nil {
@@ -117,10 +119,21 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 			req.URI += querySep(req.URI) + q
 		}
 	} else {
-		if req.Body, err = transformer.ToXML(fields.payload); err != nil {
-			return fail("option xml", err)
+		if upload {
+			form, reason, err := c.v2Form(fields, o[optBody])
+			if reason != "" || err != nil {
+				return fail(reason, err)
+			}
+			if req.BodyStream, req.BodyLength, err = form.Open(); err != nil {
+				return fail("option body", err)
+			}
+			h["Content-Type"] = []string{form.ContentType()}
+		} else {
+			if req.Body, err = transformer.ToXML(fields.payload); err != nil {
+				return fail("option xml", err)
+			}
+			h["Content-Type"] = values[2:3:3]
 		}
-		h["Content-Type"] = values[2:3:3]
 		// The query option is sent as given and not signed, as with the
 		// PHP SDK.
 		if v, ok := o[optQuery]; ok && v != nil {
@@ -139,6 +152,72 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 		}
 	}
 	return req, nil
+}
+
+// v2MaxUpload is the largest image v2/secapi/mch/uploadmedia takes.
+const v2MaxUpload = 2 << 20
+
+// v2UploadTypes are the file types v2/secapi/mch/uploadmedia takes.
+var v2UploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "image/bmp": true}
+
+// v2Form builds the body of APIv2's image upload from the File in the body
+// option: mch_id (Config.MchID), media_hash (the MD5 of the file),
+// sign_type (HMAC-SHA256 unless the payload says MD5) and sign, computed
+// here with the APIv2 key over those three fields alone, then the file
+// in the part "media". The XML signer cannot read a multipart stream, so
+// these requests skip it (see v2Router) and are signed here; the sign
+// holds no nonce, so a retry sends the same body again. A refusal comes
+// back as a reason, with the error behind it if any.
+func (c *Client) v2Form(fields v2Payload, body any) (*media.Form, string, error) {
+	for _, k := range fields.keys() {
+		switch k {
+		case "mch_id", "media_hash", "sign_type":
+		default:
+			return nil, fmt.Sprintf(`field %q: the image upload takes only mch_id, media_hash and sign_type, and the image in "body"`, k), nil
+		}
+	}
+	var f *media.File
+	switch b := body.(type) {
+	case *media.File:
+		f = b
+	case nil:
+		return nil, `the image upload needs the image in "body": media.FromFile, FromBytes or FromReader`, nil
+	default:
+		return nil, fmt.Sprintf(`option "body" of the image upload must be a *media.File (media.FromFile, FromBytes or FromReader), not %T`, body), nil
+	}
+	if f == nil {
+		return nil, `option "body" is a nil *media.File`, nil
+	}
+	if err := f.Err(); err != nil {
+		return nil, "option body", err
+	}
+	if !v2UploadTypes[f.FileType()] {
+		return nil, fmt.Sprintf("option body: %s is %s; the image upload takes JPEG, PNG or BMP (.jpg, .jpeg, .png, .bmp)", f.Filename(), f.FileType()), nil
+	}
+	if f.Size() > v2MaxUpload {
+		return nil, fmt.Sprintf("option body: %s is %d bytes, over the 2 MiB (%d bytes) the image upload takes", f.Filename(), f.Size(), v2MaxUpload), nil
+	}
+	if h, ok := fields.get("media_hash"); ok && h != f.MD5() {
+		return nil, fmt.Sprintf("media_hash %q in the payload is not the MD5 of %s, %s; leave it out, the client computes it", h, f.Filename(), f.MD5()), nil
+	}
+	signType, _ := fields.get("sign_type")
+	if signType == "" {
+		signType = xmlsign.HMACSHA256
+	}
+	params := map[string]string{"mch_id": c.cfg.MchID, "media_hash": f.MD5(), "sign_type": signType}
+	sign, err := xmlsign.Sign(params, c.cfg.Secret, signType)
+	if err != nil {
+		return nil, "signing the upload", err
+	}
+	form := f.Form("media",
+		media.Field{Name: "mch_id", Value: params["mch_id"]},
+		media.Field{Name: "media_hash", Value: params["media_hash"]},
+		media.Field{Name: "sign_type", Value: signType},
+		media.Field{Name: "sign", Value: sign})
+	if err := form.Err(); err != nil {
+		return nil, "option body", err
+	}
+	return form, "", nil
 }
 
 func querySep(uri string) string {
@@ -247,6 +326,28 @@ func (p v2Payload) get(key string) (string, bool) {
 	return "", false
 }
 
+// keys lists the names of the fields.
+func (p v2Payload) keys() []string {
+	var keys []string
+	switch x := p.payload.(type) {
+	case nil:
+	case map[string]string:
+		for k := range x {
+			keys = append(keys, k)
+		}
+	case M:
+		for k := range x {
+			keys = append(keys, k)
+		}
+	default:
+		for k := range p.flat {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 // query encodes a GET's fields, sorted by name.
 func (p v2Payload) query() string {
 	flat := p.flat
@@ -265,11 +366,18 @@ func (p v2Payload) query() string {
 // result_code that is not SUCCESS into a *V2Error.
 func (c *Client) sendV2(ctx context.Context, req *transport.Request) (*Response, error) {
 	resp, err := c.v2.Do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
 	wirePath, _, _ := strings.Cut(req.URI, "?")
 	path := "v2/" + wirePath
+	if err != nil {
+		// A verification error names the request target, as the
+		// middleware saw it; name the chain path, as the APIv3
+		// errors (v3/...) and V2Error do.
+		var ve *VerifyError
+		if errors.As(err, &ve) && ve.Method == req.Method && strings.HasSuffix(strings.SplitN(ve.Target, "?", 2)[0], "/"+wirePath) {
+			ve.Target = "/" + path
+		}
+		return nil, err
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		e := newAPIError(req.Method, path, resp)
 		if e.Message == "" {
@@ -385,9 +493,9 @@ func (m *mtlsRouter) Do(ctx context.Context, req *transport.Request) (*transport
 
 // newV2Stack composes the APIv2 middlewares: backup retry -> V2Signer ->
 // V2Verifier -> transport (the one with the merchant certificate for
-// "security" requests). A Config.Transport of the user's gets the
-// "security" requests too, marked Security, and must present the
-// certificate itself.
+// "security" requests). Image uploads, signed by v2Form, skip V2Signer.
+// A Config.Transport of the user's gets the "security" requests too,
+// marked Security, and must present the certificate itself.
 func newV2Stack(cfg Config, plain transport.Doer, primary, backup string) transport.Doer {
 	next := plain
 	if cfg.Transport == nil && cfg.Merchant != nil {
@@ -405,15 +513,32 @@ func newV2Stack(cfg Config, plain transport.Doer, primary, backup string) transp
 	} else {
 		next = &xmlsign.Verifier{Secret: cfg.Secret, Next: next}
 	}
+	verified := next
 	if cfg.V2Signer != nil {
 		next = cfg.V2Signer(next)
 	} else {
 		next = &xmlsign.Signer{Secret: cfg.Secret, Next: next}
 	}
+	next = &v2Router{signed: next, presigned: verified}
 	if backup != "" {
 		next = &backupRetry{primary: primary, backup: backup, next: next}
 	}
 	return next
+}
+
+// v2Router sends the image uploads, signed over their form fields when
+// they were built (a v2 request with a BodyStream is one), past the
+// signer, which reads XML or a query string; the other requests go
+// through it.
+type v2Router struct {
+	signed, presigned transport.Doer
+}
+
+func (r *v2Router) Do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+	if req.BodyStream != nil {
+		return r.presigned.Do(ctx, req)
+	}
+	return r.signed.Do(ctx, req)
 }
 
 // noV3 stands in for the APIv3 stack of a client configured for APIv2

@@ -1,9 +1,15 @@
 package wechatpay
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -11,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/wxpay-go/wechatpay/media"
 	"github.com/wxpay-go/wechatpay/signer"
 	"github.com/wxpay-go/wechatpay/transformer"
 	"github.com/wxpay-go/wechatpay/transport"
@@ -353,7 +360,24 @@ func TestV2BadInputIsRefusedBeforeSending(t *testing.T) {
 		{"xml and query on a GET", "GET", "v2/papay/h5entrustweb", M{"xml": M{}, "query": M{}}, `not both`},
 		{"nested GET value", "GET", "v2/papay/h5entrustweb", M{"xml": M{"a": M{"b": "c"}}}, "plain values"},
 		{"repeated GET value", "GET", "v2/papay/h5entrustweb", M{"query": url.Values{"a": {"1", "2"}}}, "2 values"},
-		{"multipart upload", "POST", "v2/secapi/mch/uploadmedia", M{"security": true}, "multipart"},
+		{"upload without an image", "POST", "v2/secapi/mch/uploadmedia", M{"security": true}, `needs the image in "body": media.FromFile`},
+		{"upload without security", "POST", "v2/secapi/mch/uploadmedia", M{"body": uploadImage()}, `POST v2/secapi/mch/uploadmedia needs the merchant API certificate (mutual TLS); add "security": true`},
+		{"security without a certificate, upload", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage()}, "Config.Merchant"},
+		{"no secret, upload", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage()}, "APIv2 is not configured"},
+		{"upload of bytes", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": []byte("\xff\xd8")}, `option "body" of the image upload must be a *media.File (media.FromFile, FromBytes or FromReader), not []uint8`},
+		{"upload of a v3 Body", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": struct{ Body }{}}, "must be a *media.File"},
+		{"upload of a nil file", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": (*media.File)(nil)}, "nil *media.File"},
+		{"upload of a missing file", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": media.FromFile("testdata/no-such-image.jpg")}, "option body: media: no-such-image.jpg: open testdata/no-such-image.jpg"},
+		{"upload of a GIF", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": media.FromBytes("a.gif", []byte("GIF89a"))}, "a.gif is image/gif; the image upload takes JPEG, PNG or BMP"},
+		{"upload of a PDF", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": media.FromBytes("a.pdf", []byte("%PDF"))}, "application/pdf"},
+		{"upload over 2 MiB", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": media.FromBytes("big.jpg", make([]byte, 2<<20+1))}, "big.jpg is 2097153 bytes, over the 2 MiB (2097152 bytes)"},
+		{"upload with another field", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage(), "xml": M{"appid": "wx8888888888888888"}}, `field "appid": the image upload takes only mch_id, media_hash and sign_type`},
+		{"upload with a nonce", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage(), "xml": M{"nonce_str": "n"}}, `field "nonce_str"`},
+		{"upload with a wrong media_hash", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage(), "xml": M{"media_hash": "d41d8cd98f00b204e9800998ecf8427e"}}, `media_hash "d41d8cd98f00b204e9800998ecf8427e" in the payload is not the MD5 of idcard.jpg`},
+		{"upload with a sign", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage(), "xml": M{"sign": "X"}}, `the payload has a "sign"`},
+		{"upload with a bad sign_type", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage(), "xml": M{"sign_type": "SHA256"}}, `sign_type "SHA256"`},
+		{"upload for another merchant", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage(), "xml": M{"mch_id": "1230000109"}}, `mch_id "1230000109" in the payload is not Config.MchID "1900000109"`},
+		{"upload with json", "POST", "v2/secapi/mch/uploadmedia", M{"security": true, "body": uploadImage(), "json": M{}}, `option "json" is for APIv3`},
 		{"no endpoint", "POST", "v2", M{}, "names no APIv2 endpoint"},
 		{"misspelled option", "POST", "v2/pay/orderquery", M{"xlm": M{}}, `"xlm" is neither an option nor a variable`},
 		{"bad base_uri", "POST", "v2/pay/orderquery", M{"base_uri": "fraud.mch.weixin.qq.com"}, "base_uri"},
@@ -365,6 +389,9 @@ func TestV2BadInputIsRefusedBeforeSending(t *testing.T) {
 			client := newV2Client(t, rec, func(c *Config) {
 				if strings.HasPrefix(tc.name, "security without") {
 					c.Merchant = nil
+				}
+				if strings.HasPrefix(tc.name, "no secret") {
+					c.Secret = ""
 				}
 			})
 			send := client.Chain(tc.template).Post
@@ -440,6 +467,10 @@ func TestV2ReplyErrors(t *testing.T) {
 				var ve *VerifyError
 				if resp != nil || !errors.As(err, &ve) || !errors.Is(err, xmlsign.ErrSignatureMismatch) {
 					t.Fatalf("%v", err)
+				}
+				// The chain path, as V2Error and the APIv3 errors give it.
+				if ve.Target != "/v2/pay/orderquery" || !strings.HasPrefix(err.Error(), "POST v2/pay/orderquery: response verification failed: ") {
+					t.Fatalf("Target %q, message %q", ve.Target, err)
 				}
 			}},
 		{"bad sign on a FAIL result", &v2recorder{spoil: true, fields: map[string]string{"result_code": "FAIL", "err_code": "ORDERNOTEXIST"}}, "v2/pay/orderquery",
@@ -646,5 +677,123 @@ func TestV2ErrorMessages(t *testing.T) {
 		if got := tc.err.Error(); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// uploadImage is a JPEG for v2/secapi/mch/uploadmedia.
+func uploadImage() *media.File {
+	return media.FromBytes("idcard.jpg", []byte("\xff\xd8\xff\xe0 an ID card"))
+}
+
+// readForm reads an upload back as WeChat Pay would: the text fields in
+// order, and the media part.
+func readForm(t *testing.T, req *transport.Request) (names []string, fields map[string]string, file *multipart.Part, data []byte) {
+	t.Helper()
+	if req.BodyStream == nil || len(req.Body) != 0 {
+		t.Fatalf("the upload is not a stream: Body %q", req.Body)
+	}
+	raw, err := io.ReadAll(req.BodyStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(raw)) != req.BodyLength {
+		t.Fatalf("body is %d bytes, BodyLength %d", len(raw), req.BodyLength)
+	}
+	mt, params, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		t.Fatalf("Content-Type %q", req.Header.Get("Content-Type"))
+	}
+	fields = map[string]string{}
+	mr := multipart.NewReader(bytes.NewReader(raw), params["boundary"])
+	for {
+		p, err := mr.NextRawPart()
+		if err == io.EOF {
+			return names, fields, file, data
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		names = append(names, p.FormName())
+		if p.FormName() == "media" {
+			file, data = p, b
+		} else {
+			fields[p.FormName()] = string(b)
+		}
+	}
+}
+
+// The image upload goes as a multipart form: mch_id, media_hash,
+// sign_type and a sign over those three, then the image, with no
+// nonce_str; HMAC-SHA256 unless the payload says MD5.
+func TestV2UploadOnTheWire(t *testing.T) {
+	img := uploadImage()
+	content := []byte("\xff\xd8\xff\xe0 an ID card")
+	sum := md5.Sum(content)
+	for _, tc := range []struct {
+		opts     M
+		signType string
+	}{
+		{M{"security": true, "body": img}, xmlsign.HMACSHA256},
+		{M{"security": true, "body": img, "xml": M{"sign_type": "MD5"}}, xmlsign.MD5},
+		{M{"security": true, "body": img, "xml": map[string]string{"sign_type": "HMAC-SHA256", "mch_id": "1900000109", "media_hash": hex.EncodeToString(sum[:])}}, xmlsign.HMACSHA256},
+	} {
+		rec := &v2recorder{fields: map[string]string{"media_id": "MEDIA"}}
+		client := newV2Client(t, rec)
+		resp, err := client.Chain("v2/secapi/mch/uploadmedia").Post(context.Background(), tc.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reply, _ := transformer.ToMap(resp.Body); reply["media_id"] != "MEDIA" {
+			t.Fatalf("reply %s", resp.Body)
+		}
+		req := rec.last(t)
+		if req.Method != "POST" || req.URI != "secapi/mch/uploadmedia" || !req.Security || req.Unsigned {
+			t.Fatalf("%s %s security %v unsigned %v", req.Method, req.URI, req.Security, req.Unsigned)
+		}
+		names, fields, part, data := readForm(t, req)
+		if diff := cmp.Diff([]string{"mch_id", "media_hash", "sign_type", "sign", "media"}, names); diff != "" {
+			t.Fatalf("parts (-want +got):\n%s", diff)
+		}
+		want := map[string]string{"mch_id": "1900000109", "media_hash": hex.EncodeToString(sum[:]), "sign_type": tc.signType}
+		sign, _ := xmlsign.Sign(want, testSecret, tc.signType)
+		want["sign"] = sign
+		if diff := cmp.Diff(want, fields); diff != "" {
+			t.Fatalf("fields (-want +got):\n%s", diff)
+		}
+		if part.FileName() != "idcard.jpg" || part.Header.Get("Content-Type") != "image/jpeg" || !bytes.Equal(data, content) {
+			t.Fatalf("media part %v %q", part.Header, data)
+		}
+	}
+}
+
+// Uploads are signed by the client with Config.Secret and skip a
+// replaced V2Signer, which handles XML; the V2Verifier still checks the
+// reply, and a reply that fails it names the chain path.
+func TestV2UploadSkipsTheXMLSigner(t *testing.T) {
+	rec := &v2recorder{spoil: true}
+	var seen []string
+	client := newV2Client(t, rec, func(c *Config) {
+		c.V2Signer = func(next transport.Doer) transport.Doer {
+			return transport.DoerFunc(func(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+				seen = append(seen, "signer")
+				return next.Do(ctx, req)
+			})
+		}
+		c.V2Verifier = func(next transport.Doer) transport.Doer {
+			v := &xmlsign.Verifier{Secret: testSecret, Next: next}
+			return transport.DoerFunc(func(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+				seen = append(seen, "verifier")
+				return v.Do(ctx, req)
+			})
+		}
+	})
+	_, err := client.Chain("v2/secapi/mch/uploadmedia").Post(context.Background(), M{"security": true, "body": uploadImage()})
+	var ve *VerifyError
+	if !errors.As(err, &ve) || ve.Target != "/v2/secapi/mch/uploadmedia" || !strings.HasPrefix(err.Error(), "POST v2/secapi/mch/uploadmedia: response verification failed: ") {
+		t.Fatalf("%v", err)
+	}
+	if strings.Join(seen, ",") != "verifier" {
+		t.Fatalf("seen %v", seen)
 	}
 }

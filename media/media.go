@@ -1,7 +1,8 @@
 // Package media builds the bodies of WeChat Pay's upload APIs
 // (v3/merchant/media/upload, v3/merchant/media/video_upload,
 // v3/marketing/favor/media/image-upload, v3/merchant-service/images/upload
-// and the other multipart endpoints of the catalog).
+// and the other multipart endpoints of the catalog, and APIv2's
+// v2/secapi/mch/uploadmedia).
 //
 // Such a body is multipart/form-data with two parts: "meta", the JSON
 // {"filename":...,"sha256":...}, and "file", the file itself. The request
@@ -13,16 +14,23 @@
 //		"body": media.FromFile("/srv/upload/storefront.jpg"),
 //	})
 //	mediaID := resp.Get("media_id").String()
+//
+// The same File goes up to APIv2's image upload, whose form the client
+// builds from it (see File.Form): mch_id, media_hash (the MD5 of the file,
+// taken in the same pass as its SHA-256), sign_type and sign, then the file
+// in the part "media".
 package media
 
 import (
 	"bytes"
+	"crypto/md5"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -42,6 +50,7 @@ type File struct {
 	name     string
 	fileType string
 	sum      string // hex SHA-256 of the content
+	md5      string // hex MD5 of the content, the media_hash of APIv2
 	size     int64
 	meta     []byte
 
@@ -65,12 +74,12 @@ func FromFile(path string) *File {
 		return failed(filepath.Base(path), err)
 	}
 	defer f.Close()
-	h := sha256.New()
+	h := newHasher()
 	size, err := io.Copy(h, f)
 	if err != nil {
 		return failed(filepath.Base(path), err)
 	}
-	return newFile(filepath.Base(path), hex.EncodeToString(h.Sum(nil)), size, func() (io.ReadSeeker, io.Closer, error) {
+	return newFile(filepath.Base(path), h, size, func() (io.ReadSeeker, io.Closer, error) {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, nil, err
@@ -82,8 +91,9 @@ func FromFile(path string) *File {
 // FromBytes uploads data under name. data is not copied: do not change it
 // until the requests carrying the File are done.
 func FromBytes(name string, data []byte) *File {
-	sum := sha256.Sum256(data)
-	return newFile(name, hex.EncodeToString(sum[:]), int64(len(data)), func() (io.ReadSeeker, io.Closer, error) {
+	h := newHasher()
+	h.Write(data)
+	return newFile(name, h, int64(len(data)), func() (io.ReadSeeker, io.Closer, error) {
 		return bytes.NewReader(data), nil, nil
 	})
 }
@@ -106,12 +116,12 @@ func FromReader(name string, r io.Reader) *File {
 	if err != nil {
 		return failed(name, err)
 	}
-	h := sha256.New()
+	h := newHasher()
 	size, err := io.Copy(h, rs)
 	if err != nil {
 		return failed(name, err)
 	}
-	return newFile(name, hex.EncodeToString(h.Sum(nil)), size, func() (io.ReadSeeker, io.Closer, error) {
+	return newFile(name, h, size, func() (io.ReadSeeker, io.Closer, error) {
 		return offsetSeeker{rs, start}, nil, nil
 	})
 }
@@ -135,16 +145,27 @@ func failed(name string, err error) *File {
 	return &File{name: name, err: fmt.Errorf("media: %s: %w", name, err)}
 }
 
-func newFile(name, sum string, size int64, open func() (io.ReadSeeker, io.Closer, error)) *File {
-	f := &File{name: name, fileType: TypeByExtension(name), sum: sum, size: size, open: open}
+// hasher takes the SHA-256 and the MD5 of the content in one pass.
+type hasher struct {
+	sha, md hash.Hash
+}
+
+func newHasher() *hasher { return &hasher{sha: sha256.New(), md: md5.New()} }
+
+func (h *hasher) Write(p []byte) (int, error) {
+	h.sha.Write(p)
+	return h.md.Write(p)
+}
+
+func newFile(name string, h *hasher, size int64, open func() (io.ReadSeeker, io.Closer, error)) *File {
+	sum := hex.EncodeToString(h.sha.Sum(nil))
+	f := &File{name: name, fileType: TypeByExtension(name), sum: sum, md5: hex.EncodeToString(h.md.Sum(nil)), size: size, open: open}
 	if name == "" || strings.ContainsAny(name, "\r\n\x00") {
 		f.err = fmt.Errorf("media: file name %q is empty or holds a line break", name)
 		return f
 	}
 	f.meta = marshalMeta(name, sum)
-	var b [15]byte
-	rand.Read(b[:])
-	f.boundary = "wechatpay-" + hex.EncodeToString(b[:])
+	f.boundary = newBoundary()
 	f.prefix = []byte("--" + f.boundary + "\r\n" +
 		"Content-Disposition: form-data; name=\"meta\"\r\n" +
 		"Content-Type: application/json\r\n\r\n" +
@@ -154,6 +175,12 @@ func newFile(name, sum string, size int64, open func() (io.ReadSeeker, io.Closer
 		"Content-Type: " + f.fileType + "\r\n\r\n")
 	f.suffix = []byte("\r\n--" + f.boundary + "--\r\n")
 	return f
+}
+
+func newBoundary() string {
+	var b [15]byte
+	rand.Read(b[:])
+	return "wechatpay-" + hex.EncodeToString(b[:])
 }
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
@@ -179,6 +206,10 @@ func (f *File) Filename() string { return f.name }
 
 // SHA256 returns the hex SHA-256 of the content, as sent in the meta JSON.
 func (f *File) SHA256() string { return f.sum }
+
+// MD5 returns the lower-case hex MD5 of the content, the media_hash of
+// APIv2's image upload.
+func (f *File) MD5() string { return f.md5 }
 
 // Size returns the length of the content in bytes.
 func (f *File) Size() int64 { return f.size }

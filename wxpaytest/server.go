@@ -128,6 +128,8 @@
 //	POST /secapi/pay/facepayreverse   mTLS; recall N, order REVOKED
 //	GET  /papay/h5entrustweb          query-signed, no nonce_str; an unsigned reply with redirect_url
 //	POST /pay/downloadbill            unsigned CSV text of the merchant's orders (gzip with tar_type GZIP)
+//	POST /secapi/mch/uploadmedia      mTLS, multipart: the image and its media_hash, signed over
+//	                                  mch_id, media_hash and sign_type; a media_id (see Uploads)
 //
 // Business failures are result_code FAIL with err_code and err_code_des:
 // ORDERNOTEXIST, OUT_TRADE_NO_USED, AUTH_CODE_INVALID, PARAM_ERROR.

@@ -205,7 +205,7 @@ type v2Reply struct {
 // serveV2 records an APIv2 request, checks it, carries it out unless a
 // fault says otherwise, and answers.
 func (s *Server) serveV2(w http.ResponseWriter, r *http.Request) {
-	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyFor(r)))
 	rec, fault, delay := s.record(r, body)
 
 	var rep v2Reply
@@ -244,6 +244,7 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request) {
 type v2Call struct {
 	params   map[string]string
 	merchant *v2Merchant
+	file     *v2File // the file of an upload (a multipart request), else nil
 }
 
 // v2Result is what an endpoint answers: reply fields (return_code and the
@@ -263,6 +264,7 @@ var v2Endpoints = map[string]v2Endpoint{
 	"POST /secapi/pay/facepayreverse": (*Server).v2FacepayReverse,
 	"GET /papay/h5entrustweb":         (*Server).v2H5EntrustWeb,
 	"POST /pay/downloadbill":          (*Server).v2DownloadBill,
+	"POST /secapi/mch/uploadmedia":    (*Server).v2UploadMedia,
 }
 
 const noClientCertPage = "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n" +
@@ -291,6 +293,9 @@ func (s *Server) handleV2(r *http.Request, body []byte, readErr error, fault Fau
 	if ep.MTLS && peer == nil {
 		return v2Reply{status: http.StatusBadRequest, contentType: "text/html", body: []byte(noClientCertPage),
 			err: &Error{StatusCode: http.StatusBadRequest, Code: "NO_CLIENT_CERT", Message: "No required SSL certificate was sent"}}
+	}
+	if ep.Content == "multipart" {
+		return s.handleV2Form(r, body, readErr, fault, ep, peer, endpoint)
 	}
 
 	var params map[string]string
@@ -368,10 +373,16 @@ func (s *Server) handleV2(r *http.Request, body []byte, readErr error, fault Fau
 		}
 	}
 
+	return s.carryOutV2(path, ep, endpoint, v2Call{params: params, merchant: merchant}, signType, fault)
+}
+
+// carryOutV2 runs the endpoint of a verified request unless a fault says
+// otherwise, and answers, signing the reply with signType.
+func (s *Server) carryOutV2(path string, ep catalog.Endpoint, endpoint v2Endpoint, call v2Call, signType string, fault Fault) v2Reply {
+	params := call.params
 	if fault == ReturnFail {
 		return v2ReturnFail("系统繁忙,请稍后再试")
 	}
-	call := v2Call{params: params, merchant: merchant}
 	var res v2Result
 	if fault == ResultFail {
 		res = v2Fail("SYSTEMERROR", "系统超时")

@@ -34,7 +34,7 @@ func TestDemo(t *testing.T) {
 		"   recall: N",
 		"<- POST v2/secapi/pay/reverse: FAIL SYSTEMERROR: 系统超时 (recall Y): calling again",
 		"<- SUCCESS, recall N: the order is reversed",
-		"<- refused: POST pay/orderquery: response verification failed: xmlsign: signature does not match",
+		"<- refused: POST v2/pay/orderquery: response verification failed: xmlsign: signature does not match",
 		"<- 204: callback verified (serial, timestamp, RSA signature); TRANSACTION.SUCCESS EV-",
 		`"transaction_id": "4200000985202103031441826015"`,
 		`<- 401 {"code":"FAIL","message":"signature test probe rejected"} (notify: verify: WECHATPAY/SIGNTEST/ probe signature)`,
