@@ -3,6 +3,7 @@ package wechatpay
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/wxpay-go/wechatpay/transport"
 )
@@ -15,6 +16,7 @@ type backupRetry struct {
 	primary string
 	backup  string
 	next    transport.Doer
+	log     *slog.Logger // Config.Logger, or nil
 }
 
 func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
@@ -25,6 +27,10 @@ func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transpor
 	}
 	if req.BodyStream != nil && !rewind(req.BodyStream) {
 		return resp, err // the stream was read: it cannot be sent again
+	}
+	if b.log != nil {
+		b.log.LogAttrs(ctx, slog.LevelWarn, "wechatpay: primary domain failed, retrying on the backup domain",
+			slog.String("method", req.Method), slog.String("backup", b.backup), slog.Any("error", err))
 	}
 	retry := *req
 	retry.BaseURL = b.backup

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"runtime"
 	"strings"
 	"time"
@@ -68,6 +69,12 @@ type Config struct {
 	// backup retry -> V2Signer -> V2Verifier -> Transport.
 	V2Signer   transport.Middleware
 	V2Verifier transport.Middleware
+	// Logger, if set, records every request: at Debug level its method,
+	// path, status, Request-ID and time taken; at Info a reply that is not
+	// 2xx; at Warn a request that failed (no reply, or a reply that did
+	// not verify) and each retry on BackupURL. Headers, query strings and
+	// bodies are never logged.
+	Logger *slog.Logger
 }
 
 // Client sends APIv3 and APIv2 requests. It is safe for concurrent use.
@@ -166,7 +173,10 @@ func New(cfg Config) (*Client, error) {
 		next = &signer.Signer{MchID: cfg.MchID, Serial: cfg.Serial, Key: cfg.PrivateKey, Next: next}
 	}
 	if backup != "" {
-		next = &backupRetry{primary: base, backup: backup, next: next}
+		next = &backupRetry{primary: base, backup: backup, next: next, log: cfg.Logger}
+	}
+	if cfg.Logger != nil {
+		next = &requestLog{log: cfg.Logger, next: next}
 	}
 	c.v3 = next
 	if !v3 {

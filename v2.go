@@ -521,7 +521,10 @@ func newV2Stack(cfg Config, plain transport.Doer, primary, backup string) transp
 	}
 	next = &v2Router{signed: next, presigned: verified}
 	if backup != "" {
-		next = &backupRetry{primary: primary, backup: backup, next: next}
+		next = &backupRetry{primary: primary, backup: backup, next: next, log: cfg.Logger}
+	}
+	if cfg.Logger != nil {
+		next = &requestLog{log: cfg.Logger, prefix: "v2/", next: next}
 	}
 	return next
 }
