@@ -107,6 +107,9 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 			return fail("option headers", err)
 		}
 	}
+	if reason := c.checkMchID(req.Body, req.URI); reason != "" {
+		return fail(reason, nil)
+	}
 	path := req.URI
 	if base := transport.BasePath(req.BaseURL); base != "/" {
 		path = base[1:] + path
