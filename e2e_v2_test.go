@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/wxpay-go/wechatpay"
 	"github.com/wxpay-go/wechatpay/transformer"
 	"github.com/wxpay-go/wechatpay/transport"
@@ -411,5 +412,40 @@ func TestEndToEndV2NetHTTPTransport(t *testing.T) {
 	}
 	if _, err := c.Chain("v2/secapi/pay/facepayreverse").Post(context.Background(), seedV2()); err != nil || !sawSecurity {
 		t.Fatalf("err %v, security seen %v", err, sawSecurity)
+	}
+}
+
+// A verified APIv2 reply is read like an APIv3 one: Get by field name, or
+// the whole of Fields.
+func TestEndToEndV2ResponseGet(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	resp, err := srv.Client().Chain("v2/pay/orderquery").Post(ctx, wechatpay.M{
+		"xml": wechatpay.M{"appid": srv.AppID, "mch_id": srv.MchID, "out_trade_no": "1217752501201407033233368018"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, _ := transformer.ToMap(resp.Body)
+	if diff := cmp.Diff(parsed, resp.Fields); diff != "" {
+		t.Errorf("Fields differ from the body (-body +Fields):\n%s", diff)
+	}
+	if got := resp.Get("trade_state"); got.String() != "SUCCESS" || got.Raw != `"SUCCESS"` || !got.Exists() {
+		t.Errorf("Get(trade_state) = %#v", got)
+	}
+	if resp.Get("no_such_field").Exists() {
+		t.Error("a missing field exists")
+	}
+
+	// An unsigned text reply (a bill) has no Fields.
+	resp, err = srv.Client().Chain("v2/pay/downloadbill").Post(ctx, wechatpay.M{
+		"xml": wechatpay.M{"appid": srv.AppID, "mch_id": srv.MchID, "bill_date": "20240501", "bill_type": "ALL"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Fields != nil || resp.Get("return_code").Exists() {
+		t.Errorf("a bill has Fields %v", resp.Fields)
 	}
 }

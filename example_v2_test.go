@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/wxpay-go/wechatpay"
-	"github.com/wxpay-go/wechatpay/transformer"
 	"github.com/wxpay-go/wechatpay/wxpaytest"
 )
 
@@ -44,13 +43,8 @@ func ExampleClient_Chain_apiv2() {
 		fmt.Println(err)
 		return
 	}
-	fields, err := transformer.ToMap(response.Body)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(fields["return_code"], fields["result_code"], "recall", fields["recall"], "sign", len(fields["sign"]), "hex digits")
-	// Output: SUCCESS SUCCESS recall N sign 64 hex digits
+	fmt.Println(response.Get("result_code"), "recall", response.Get("recall"), "sign", len(response.Fields["sign"]), "hex digits")
+	// Output: SUCCESS recall N sign 64 hex digits
 }
 
 // A reverse that must be repeated: the first reply is result_code FAIL

@@ -385,14 +385,17 @@ func (c *Client) sendV2(ctx context.Context, req *transport.Request) (*Response,
 		}
 		return nil, e
 	}
-	fields, err := transformer.ToMap(resp.Body)
-	if err != nil {
-		// Not XML: a bill (CSV text or gzip) or JSON from an endpoint
-		// the verifier lets through unsigned.
-		return resp, nil
+	fields := resp.Fields // read by the verifier, unless the endpoint is unsigned
+	if fields == nil {
+		if fields, err = transformer.ToMap(resp.Body); err != nil {
+			// Not XML: a bill (CSV text or gzip) or JSON from an
+			// endpoint the verifier lets through unsigned.
+			return resp, nil
+		}
 	}
 	returnCode, resultCode := fields["return_code"], fields["result_code"]
 	if returnCode == "SUCCESS" && (resultCode == "" || resultCode == "SUCCESS") {
+		resp.Fields = fields
 		return resp, nil
 	}
 	e := &V2Error{

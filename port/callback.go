@@ -367,14 +367,13 @@ func (cb *callback) bound(key string) bool {
 	return ok
 }
 
-// xmlFields reads an APIv2 XML body into a map, once per callback.
+// xmlFields names the fields of an APIv2 XML reply, which the client has
+// already read into Response.Fields, once per callback.
 func (cb *callback) xmlFields() string {
 	if cb.fields == "" {
 		cb.fields = "fields" + cb.suffix
 		cb.usedResp = true
-		cb.c.imports[modulePath+"/transformer"] = true
-		cb.c.imports["log"] = true
-		fmt.Fprintf(&cb.out, "%s, %s := transformer.ToMap(%s.Body)\nif %s != nil {\nlog.Fatal(%s)\n}\n", cb.fields, cb.err, cb.resp, cb.err, cb.err)
+		fmt.Fprintf(&cb.out, "%s := %s.Fields\n", cb.fields, cb.resp)
 	}
 	return cb.fields
 }

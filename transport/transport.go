@@ -10,6 +10,7 @@ package transport
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -87,10 +88,22 @@ type Response struct {
 	// to be read and closed; Body is nil then. A transport that cannot
 	// stream leaves it nil and fills Body instead.
 	BodyStream io.ReadCloser
+	// Fields are the fields of an APIv2 XML reply, after its verification:
+	// what transformer.ToMap reads from Body. nil for any other reply.
+	Fields map[string]string
 }
 
-// Get reads one value from a JSON body with a gjson path.
+// Get reads one value of the reply: with a gjson path from a JSON body, or
+// the field of that name of an APIv2 reply (Fields), as a string.
 func (r *Response) Get(path string) gjson.Result {
+	if r.Fields != nil {
+		v, ok := r.Fields[path]
+		if !ok {
+			return gjson.Result{}
+		}
+		raw, _ := json.Marshal(v) // a string always encodes
+		return gjson.Result{Type: gjson.String, Str: v, Raw: string(raw)}
+	}
 	return gjson.GetBytes(r.Body, path)
 }
 

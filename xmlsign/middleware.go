@@ -131,7 +131,8 @@ func prepare(params map[string]string, nonceless bool) (nonce string, err error)
 // *signer.VerifyError (errors.Is tells ErrMissingSign and
 // ErrSignatureMismatch apart) and no response. A reply whose return_code
 // is not SUCCESS passes: WeChat Pay does not sign those, and the caller
-// treats them as errors anyway.
+// treats them as errors anyway. A reply that passes has its fields in
+// Response.Fields.
 type Verifier struct {
 	Secret string // the merchant's APIv2 key
 	Next   transport.Doer
@@ -152,5 +153,6 @@ func (v *Verifier) Do(ctx context.Context, req *transport.Request) (*transport.R
 	if err != nil {
 		return nil, &signer.VerifyError{Method: req.Method, Target: req.Target(), Err: err}
 	}
+	resp.Fields = fields // parsed once, for whoever reads the reply next
 	return resp, nil
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/wxpay-go/wechatpay"
-	"github.com/wxpay-go/wechatpay/transformer"
 	"github.com/wxpay-go/wechatpay/wxpaytest"
 	"github.com/wxpay-go/wechatpay/xmlsign"
 )
@@ -36,10 +35,7 @@ func demoV2(ctx context.Context, w io.Writer, srv *wxpaytest.Server) error {
 	if err != nil {
 		return err
 	}
-	fields, err := transformer.ToMap(resp.Body)
-	if err != nil {
-		return err
-	}
+	fields := resp.Fields
 	alg := xmlsign.MD5
 	if len(fields["sign"]) == 64 {
 		alg = xmlsign.HMACSHA256
