@@ -369,11 +369,11 @@ func (c *Client) sendV2(ctx context.Context, req *transport.Request) (*Response,
 	wirePath, _, _ := strings.Cut(req.URI, "?")
 	path := "v2/" + wirePath
 	if err != nil {
-		// A verification error names the request target, as the
-		// middleware saw it; name the chain path, as the APIv3
-		// errors (v3/...) and V2Error do.
+		// The verifier names the target on the wire (pay/orderquery,
+		// and for a GET its signed query); name the chain path instead,
+		// as APIv3 errors (v3/...) and V2Error do.
 		var ve *VerifyError
-		if errors.As(err, &ve) && ve.Method == req.Method && strings.HasSuffix(strings.SplitN(ve.Target, "?", 2)[0], "/"+wirePath) {
+		if errors.As(err, &ve) {
 			ve.Target = "/" + path
 		}
 		return nil, err
