@@ -61,9 +61,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `usage:
   wxpay demo
       Start the built-in test server and run the order-reverse calls against it.
-  wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
+  wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']...
+        [-f name=value]... [-security] [-v] URI
       Send one request. URI is a chain such as v3/pay/transactions/id/{transaction_id};
       -p fills its placeholders, -q adds query parameters, -d is the JSON body.
+      For an APIv2 URI (v2/...), -f gives the XML fields and -security sends with the
+      merchant certificate. -v logs the request to standard error.
   wxpay crt -c config.json -k APIV3KEY [-o DIR] [-path LIST] [-root CA.pem]
       Download the platform certificates, decrypt them with the APIv3 key, verify the
       reply with them (and with the configured keys), and write DIR/wechatpay_SERIAL.pem.

@@ -115,6 +115,75 @@ func TestRequestMode(t *testing.T) {
 	}
 }
 
+// An APIv2 request from the command line: fields with -f, the merchant
+// certificate with -security, the request logged with -v.
+func TestRequestModeV2(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	config := withV2(t, writeConfig(t, srv), srv)
+	ctx := context.Background()
+
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"-c", config, "-v", "-f", "appid=" + srv.AppID, "-f", "mch_id=" + srv.MchID,
+		"-f", "out_trade_no=1217752501201407033233368018", "v2/pay/orderquery"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "<trade_state><![CDATA[SUCCESS]]></trade_state>") ||
+		!strings.Contains(stderr.String(), "(signature verified)") ||
+		!strings.Contains(stderr.String(), `level=DEBUG msg="wechatpay: request" method=POST path=v2/pay/orderquery`) {
+		t.Fatalf("stdout %s\nstderr %s", stdout.String(), stderr.String())
+	}
+
+	// The face-pay reverse needs the merchant certificate: refused
+	// without -security, sent with it.
+	reverse := []string{"-c", config, "-f", "appid=" + srv.AppID, "-f", "mch_id=" + srv.MchID,
+		"-f", "out_trade_no=1217752501201407033233368018", "-f", "sign_type=HMAC-SHA256"}
+	stderr.Reset()
+	if code := run(ctx, append(reverse, "v2/secapi/pay/facepayreverse"), &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), `"security"`) {
+		t.Errorf("without -security: exit %d, %s", code, stderr.String())
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run(ctx, append(reverse, "-security", "v2/secapi/pay/facepayreverse"), &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "<recall><![CDATA[N]]></recall>") {
+		t.Errorf("with -security: exit %d\nstdout %s\nstderr %s", code, stdout.String(), stderr.String())
+	}
+
+	// A bill: an endpoint whose replies are not signed, said so.
+	stdout.Reset()
+	stderr.Reset()
+	code = run(ctx, []string{"-c", config, "-f", "appid=" + srv.AppID, "-f", "mch_id=" + srv.MchID,
+		"-f", "bill_date=20240501", "-f", "bill_type=ALL", "v2/pay/downloadbill"}, &stdout, &stderr)
+	if code != 0 || !strings.Contains(stderr.String(), "(an endpoint whose replies WeChat Pay does not sign)") {
+		t.Errorf("bill: exit %d, %s", code, stderr.String())
+	}
+}
+
+// withV2 adds the APIv2 key and the merchant certificate to a config file.
+func withV2(t *testing.T, path string, srv *wxpaytest.Server) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc fileConfig
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		t.Fatal(err)
+	}
+	fc.Secret = srv.Secret
+	fc.MerchantCert = filepath.Join(t.TempDir(), "apiclient_cert.pem")
+	der := srv.Config().Merchant.Certificate[0]
+	if err := os.WriteFile(fc.MerchantCert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ = json.Marshal(fc)
+	out := filepath.Join(t.TempDir(), "v2.json")
+	if err := os.WriteFile(out, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestRequestModeErrors(t *testing.T) {
 	srv := wxpaytest.NewServer()
 	defer srv.Close()
@@ -129,6 +198,8 @@ func TestRequestModeErrors(t *testing.T) {
 		{[]string{"v3/x"}, 2, "usage"},
 		{[]string{"-c", config, "-m", "TRACE", "v3/x"}, 1, `method "TRACE"`},
 		{[]string{"-c", config, "-p", "novalue", "v3/x"}, 1, "want name=value"},
+		{[]string{"-c", config, "-f", "novalue", "v2/pay/orderquery"}, 1, "-f \"novalue\": want name=value"},
+		{[]string{"-c", config, "-f", "a=b", "-d", "{}", "v3/x"}, 1, `option "xml" is for APIv2`},
 		{[]string{"-c", config, "v3/pay/transactions/out-trade-no/{out_trade_no}"}, 1, `variable "out_trade_no" has no value`},
 		{[]string{"-c", bad, "v3/x"}, 1, "privatekey_typo"},
 		{[]string{"-c", "/nonexistent/config.json", "v3/x"}, 1, "no such file"},

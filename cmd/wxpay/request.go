@@ -8,11 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
 	"github.com/wxpay-go/wechatpay"
 	"github.com/wxpay-go/wechatpay/configfile"
+	"github.com/wxpay-go/wechatpay/internal/catalog"
 )
 
 // fileConfig is the JSON config file of the request mode.
@@ -31,10 +33,13 @@ func request(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	configPath := fs.String("c", "", "config file (JSON)")
 	method := fs.String("m", "", "HTTP method (default GET, or POST with -d)")
 	data := fs.String("d", "", "JSON body; @FILE reads it from a file")
-	var params, query, headers pairs
+	security := fs.Bool("security", false, "APIv2: send with the merchant certificate (mutual TLS)")
+	verbose := fs.Bool("v", false, "log the request to standard error")
+	var params, query, headers, fields pairs
 	fs.Var(&params, "p", "template variable name=value (repeatable)")
 	fs.Var(&query, "q", "query parameter name=value (repeatable)")
 	fs.Var(&headers, "H", "header 'Name: value' (repeatable)")
+	fs.Var(&fields, "f", "APIv2 field name=value (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -47,7 +52,11 @@ func request(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	client, err := clientFromFile(*configPath)
+	client, err := clientFromFile(*configPath, func(cfg *wechatpay.Config) {
+		if *verbose {
+			cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		}
+	})
 	if err != nil {
 		return fail(err)
 	}
@@ -55,10 +64,24 @@ func request(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if len(fields) > 0 {
+		xml := map[string]string{}
+		for _, p := range fields {
+			k, v, ok := strings.Cut(p, "=")
+			if !ok {
+				return fail(fmt.Errorf("-f %q: want name=value", p))
+			}
+			xml[k] = v
+		}
+		opts["xml"] = xml
+	}
+	if *security {
+		opts["security"] = true
+	}
 	verb := strings.ToUpper(*method)
 	if verb == "" {
 		verb = "GET"
-		if *data != "" {
+		if *data != "" || len(fields) > 0 {
 			verb = "POST"
 		}
 	}
@@ -79,9 +102,27 @@ func request(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stderr, "%d %s (signature verified)\n", resp.StatusCode, resp.Header.Get("Request-Id"))
+	fmt.Fprintf(stderr, "%d %s(%s)\n", resp.StatusCode, requestID(resp), verified(verb, fs.Arg(0)))
 	printBody(stdout, resp.Body)
 	return 0
+}
+
+func requestID(resp *wechatpay.Response) string {
+	if id := resp.Header.Get("Request-Id"); id != "" {
+		return id + " "
+	}
+	return ""
+}
+
+// verified says what vouches for a reply: its signature, unless the
+// catalog marks the endpoint as one whose replies WeChat Pay does not sign.
+// A placeholder of the template matches any segment in the lookup.
+func verified(method, template string) string {
+	path := wechatpay.Normalize(strings.TrimPrefix(template, "/"))
+	if ep, ok := catalog.Lookup(method, path); ok && !ep.SignedResponse {
+		return "an endpoint whose replies WeChat Pay does not sign"
+	}
+	return "signature verified"
 }
 
 // requestOptions turns the flags into chain options.
