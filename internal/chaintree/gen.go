@@ -157,13 +157,16 @@ func Generate(t *Tree, source string, decls Declared) ([]byte, error) {
 	t.Walk(func(n *Node) {
 		p("\n// %s is the chain node %q.\n", n.Type, n.Path)
 		p("type %s Client\n", n.Type)
+		p("\n// String returns the node's template, %q.\n", n.Path)
 		p("func (*%s) String() string { return %q }\n", n.Type, n.Path)
+		p("\n// Chain appends segment to the node's template, as Chain.Chain does.\n")
 		p("func (n *%s) Chain(segment string) *Chain { return (*Client)(n).at(%q).Chain(segment) }\n", n.Type, n.Path)
 		for _, c := range n.Children {
+			p("\n// %s goes to %q%s.\n", c.Method, c.Path, placeholderNote(c.Segment))
 			p("func (n *%s) %s() *%s { return (*%s)(n) }\n", n.Type, c.Method, c.Type, c.Type)
 		}
 		for _, v := range n.Verbs {
-			p("\n// %s sends %s %s (%s).\n", v.Name, v.Endpoint.Method, n.Path, oneLine(v.Endpoint.Summary))
+			p("\n// %s sends %s %s (%s).%s\n", v.Name, v.Endpoint.Method, n.Path, oneLine(v.Endpoint.Summary), endpointNotes(v.Endpoint))
 			p("func (n *%s) %s(ctx context.Context, opts ...M) (*Response, error) {\n", n.Type, v.Name)
 			p("\treturn (*Client)(n).at(%q).%s(ctx, opts...)\n}\n", n.Path, v.Name)
 		}
@@ -173,6 +176,38 @@ func Generate(t *Tree, source string, decls Declared) ([]byte, error) {
 		return nil, fmt.Errorf("formatting the generated code: %w", err)
 	}
 	return src, nil
+}
+
+// placeholderNote tells which option fills a placeholder segment.
+func placeholderNote(segment string) string {
+	name, ok := strings.CutPrefix(segment, "{")
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(`, filled by the option %q`, strings.TrimSuffix(name, "}"))
+}
+
+// endpointNotes adds to a verb's comment what the catalog says a caller
+// must know: the merchant certificate, an unsigned reply, another host,
+// a multipart body.
+func endpointNotes(ep catalog.Endpoint) string {
+	var notes []string
+	if ep.MTLS {
+		notes = append(notes, `Needs "security": true (the merchant certificate).`)
+	}
+	if ep.Content == "multipart" {
+		notes = append(notes, `Takes a media upload in "body".`)
+	}
+	if !ep.SignedResponse {
+		notes = append(notes, "WeChat Pay does not sign its reply.")
+	}
+	if ep.Host != "" {
+		notes = append(notes, "Served at "+ep.Host+".")
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " " + strings.Join(notes, " ")
 }
 
 // oneLine keeps a summary on one comment line.
