@@ -57,6 +57,11 @@ func split(template string) []string {
 // match finds the endpoint of a raw request target. The path is split
 // before it is decoded, so an encoded "/" stays inside its parameter.
 func match(method, target string) (*route, call, *Error) {
+	return matchIn(routes, method, target)
+}
+
+// matchIn is match over a table of routes.
+func matchIn(routes []route, method, target string) (*route, call, *Error) {
 	rawPath, rawQuery, _ := strings.Cut(target, "?")
 	if !strings.HasPrefix(rawPath, "/") {
 		return nil, call{}, notFound(rawPath)

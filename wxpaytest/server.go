@@ -75,7 +75,7 @@
 //	403 OUT_TRADE_NO_USED     a native order whose out_trade_no exists already
 //	400 ORDER_PAID            closing a paid order
 //	404 ORDER_NOT_EXIST       an unknown order
-//	404 NOT_FOUND             an unknown path
+//	404 NOT_FOUND             an unknown path (see Handle)
 //	405 METHOD_NOT_ALLOWED    a known path with another method
 //
 // # Fixtures
@@ -138,6 +138,18 @@
 // documentation: out_trade_no and transaction_id
 // "1217752501201407033233368018", a paid FACEPAY order of 1 fen; V2MchID's
 // belongs to sub-merchant DefaultV2SubMchID with sub_appid V2AppID.
+//
+// # Scripting any endpoint
+//
+// Handle makes the server answer any other endpoint of the catalog, APIv3
+// or APIv2, or replace a built-in one, with a Handler of the test. Its
+// requests are recorded and verified as any other before the handler
+// sees them; its replies are signed as WeChat Pay's, and injected faults
+// apply to them:
+//
+//	srv.Handle("GET", "v3/refund/domestic/refunds/{out_refund_no}", func(r *wxpaytest.Request) wxpaytest.Reply {
+//		return wxpaytest.JSON(200, wechatpay.M{"out_refund_no": r.Params["out_refund_no"], "status": "SUCCESS"})
+//	})
 package wxpaytest
 
 import (
@@ -202,6 +214,10 @@ type Server struct {
 	v2       *v2State
 	files    fileState // bills, statements and uploads: files.go
 	certs    certState // platform certificates: certificates.go
+
+	// handlers are the endpoints set by Handle, by method + " " + catalog
+	// path: handle.go.
+	handlers map[string]*scripted
 }
 
 // Received is one request as the server got it.
@@ -442,7 +458,7 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error, run bool) r
 	if err := s.verify(r, signedPart(r, body)); err != nil {
 		return reply{status: err.StatusCode, err: err}
 	}
-	rt, call, err := match(r.Method, r.RequestURI)
+	rt, call, err := s.lookupRoute(r)
 	if err == nil {
 		err = s.checkHeaders(r.Header, body)
 	}

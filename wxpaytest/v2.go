@@ -272,7 +272,7 @@ const noClientCertPage = "<html>\r\n<head><title>400 No required SSL certificate
 
 func (s *Server) handleV2(r *http.Request, body []byte, readErr error, fault Fault) v2Reply {
 	path := r.URL.Path
-	endpoint := v2Endpoints[r.Method+" "+path]
+	endpoint := s.v2Endpoint(r, body)
 	if endpoint == nil {
 		for k := range v2Endpoints {
 			if _, p, _ := strings.Cut(k, " "); p == path {
