@@ -176,7 +176,7 @@ func (p *parser) expect(text string) {
 func describe(t lexeme) string {
 	switch t.kind {
 	case tEOF:
-		return "the end of the text"
+		return "end of text"
 	case tString:
 		return fmt.Sprintf("string %q", t.text)
 	case tVar:
