@@ -48,7 +48,8 @@ type Request struct {
 // string or json.RawMessage as is, nil as no body (a 204 has none), any
 // other value marshalled. A Body that is an *Error (see Fail) is sent as
 // WeChat Pay's {"code","message"} and recorded as the request's
-// Received.Err. Every reply is signed, 204s and errors included, except a
+// Received.Err; any other Body with a Status of 400 or more is sent as it
+// is and recorded as an *Error too, with the code and message it carries. Every reply is signed, 204s and errors included, except a
 // 2xx reply of an endpoint the catalog marks unsigned (a file download),
 // which is sent unsigned as application/octet-stream, as WeChat Pay does
 // (CorruptNextFile applies to it).
@@ -102,7 +103,8 @@ type scripted struct {
 // "v3/refund/domestic/refunds/{out_refund_no}" or "v2/pay/refundquery".
 // A method and template that are not an endpoint of the catalog are an
 // error naming them, so a mistyped endpoint fails the test instead of
-// leaving its requests to a 404.
+// leaving its requests to a 404. A handled path called with another
+// method is answered 405 METHOD_NOT_ALLOWED, as a built-in one is.
 //
 // The requests of a handled endpoint are recorded, verified and refused
 // as any other before h sees them: the Authorization header (merchant,
@@ -186,7 +188,26 @@ func (s *Server) lookupRoute(r *http.Request) (*route, call, *Error) {
 			return matchIn([]route{rt}, r.Method, r.RequestURI)
 		}
 	}
-	return match(r.Method, r.RequestURI)
+	rt, c, err := match(r.Method, r.RequestURI)
+	if err != nil && err.StatusCode == http.StatusNotFound && s.scriptedOtherMethod(r.Method, strings.TrimPrefix(rawPath, "/")) {
+		return nil, call{}, notAllowed(r.Method, rawPath)
+	}
+	return rt, c, err
+}
+
+// scriptedOtherMethod reports whether path ("v3/...", "v2/...") is an
+// endpoint set with Handle under a method other than method, so that the
+// request is answered 405, as for a built-in endpoint, rather than 404.
+func (s *Server) scriptedOtherMethod(method, path string) bool {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == method {
+			continue
+		}
+		if ep, ok := catalog.Lookup(m, path); ok && s.scriptedAt(ep.Method, ep.Path) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // runV3 calls the handler of a verified APIv3 request and makes its reply.
@@ -211,6 +232,10 @@ func (s *Server) runV3(sc *scripted, r *http.Request, c call) reply {
 		}
 		return refuse(&err)
 	}
+	status := rep.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
 	if rep.Fields != nil && rep.Body == nil {
 		return fail(http.StatusInternalServerError, "SYSTEM_ERROR", sc.name()+": Fields are for APIv2 replies; an APIv3 reply has a Body (see JSON)")
 	}
@@ -218,9 +243,10 @@ func (s *Server) runV3(sc *scripted, r *http.Request, c call) reply {
 	if err != nil {
 		return fail(http.StatusInternalServerError, "SYSTEM_ERROR", sc.name()+": the reply Body does not encode as JSON: "+err.Error())
 	}
-	status := rep.Status
-	if status == 0 {
-		status = http.StatusOK
+	if status >= 400 {
+		// An error the handler wrote itself is recorded as one made with
+		// Fail is, with the code and message its body carries.
+		return reply{status: status, body: body, err: bodyError(status, body)}
 	}
 	if !sc.ep.SignedResponse && status >= 200 && status <= 299 {
 		// A file, sent as is and unsigned, as the server's bills are.
@@ -270,6 +296,20 @@ func (s *Server) v2Endpoint(r *http.Request, body []byte) v2Endpoint {
 		}
 		return v2Result{fields: fields}
 	}
+}
+
+// bodyError is the *Error of an APIv3 error reply whose body a handler
+// wrote: its code and message when the body is WeChat Pay's
+// {"code","message"}, else the body as the message.
+func bodyError(status int, body []byte) *Error {
+	var e struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &e) != nil || e.Code == "" {
+		return &Error{StatusCode: status, Message: string(body)}
+	}
+	return &Error{StatusCode: status, Code: e.Code, Message: e.Message}
 }
 
 // call runs the handler, turning a panic into a message.

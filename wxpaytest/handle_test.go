@@ -464,3 +464,69 @@ func TestHandleConcurrent(t *testing.T) {
 		t.Errorf("%d requests recorded, want %d", n, workers*each)
 	}
 }
+
+func TestHandleWrongMethod(t *testing.T) {
+	srv := start(t)
+	ctx := context.Background()
+	h := func(r *wxpaytest.Request) wxpaytest.Reply { return wxpaytest.JSON(200, nil) }
+	mustHandle(t, srv, "POST", "v3/refund/domestic/refunds", h)
+	mustHandle(t, srv, "POST", "v2/pay/refundquery", func(r *wxpaytest.Request) wxpaytest.Reply { return wxpaytest.Fields(nil) })
+
+	_, err := srv.Client().Chain("v3/refund/domestic/refunds").Get(ctx)
+	var apiErr *wechatpay.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusMethodNotAllowed || apiErr.Code != "METHOD_NOT_ALLOWED" {
+		t.Errorf("GET on a scripted POST endpoint: %v, want 405 METHOD_NOT_ALLOWED", err)
+	}
+	_, err = srv.V2Client().Chain("v2/pay/refundquery").Get(ctx, wechatpay.M{"xml": wechatpay.M{
+		"appid": srv.V2AppID, "mch_id": srv.V2MchID, "out_refund_no": "R1",
+	}})
+	if err == nil || !strings.Contains(err.Error(), "405") {
+		t.Errorf("APIv2 GET on a scripted POST endpoint: %v, want a 405", err)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("recorded %d requests, want 2", len(reqs))
+	}
+	for _, r := range reqs {
+		var recorded *wxpaytest.Error
+		if !errors.As(r.Err, &recorded) || recorded.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s recorded %v, want a 405", r.Method, r.Target, r.Err)
+		}
+	}
+}
+
+// An error reply a handler writes itself with JSON is recorded as one made
+// with Fail.
+func TestHandleOwnErrorRecorded(t *testing.T) {
+	srv := start(t)
+	ctx := context.Background()
+	mustHandle(t, srv, "GET", "v3/refund/domestic/refunds/{out_refund_no}", func(r *wxpaytest.Request) wxpaytest.Reply {
+		if r.Params["out_refund_no"] == "R1" {
+			return wxpaytest.JSON(400, wechatpay.M{"code": "PARAM_ERROR", "message": "out_refund_no 无效", "detail": wechatpay.M{"field": "out_refund_no"}})
+		}
+		return wxpaytest.JSON(503, "down for maintenance")
+	})
+	client := srv.Client().Chain("v3/refund/domestic/refunds/{out_refund_no}")
+	_, err := client.Get(ctx, wechatpay.M{"out_refund_no": "R1"})
+	var apiErr *wechatpay.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Code != "PARAM_ERROR" || !strings.Contains(string(apiErr.Body), `"field":"out_refund_no"`) {
+		t.Fatalf("want the handler's 400 PARAM_ERROR with its detail, got %v", err)
+	}
+	if _, err := client.Get(ctx, wechatpay.M{"out_refund_no": "R2"}); !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
+		t.Fatalf("want the handler's 503, got %v", err)
+	}
+	want := []wxpaytest.Error{
+		{StatusCode: 400, Code: "PARAM_ERROR", Message: "out_refund_no 无效"},
+		{StatusCode: 503, Message: "down for maintenance"},
+	}
+	reqs := srv.Requests()
+	if len(reqs) != len(want) {
+		t.Fatalf("recorded %d requests, want %d", len(reqs), len(want))
+	}
+	for i, r := range reqs {
+		var recorded *wxpaytest.Error
+		if !errors.As(r.Err, &recorded) || *recorded != want[i] {
+			t.Errorf("request %d recorded %#v, want %#v", i, r.Err, want[i])
+		}
+	}
+}

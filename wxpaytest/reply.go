@@ -21,7 +21,7 @@ func (s *Server) write(w http.ResponseWriter, rep reply, fault Fault) {
 		return
 	}
 	body := rep.body
-	if rep.err != nil {
+	if rep.err != nil && body == nil {
 		body = marshal(struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`

@@ -90,8 +90,7 @@ func matchIn(routes []route, method, target string) (*route, call, *Error) {
 	}
 	switch {
 	case found == nil && pathKnown:
-		return nil, call{}, &Error{StatusCode: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED",
-			Message: method + " is not allowed on " + rawPath}
+		return nil, call{}, notAllowed(method, rawPath)
 	case found == nil:
 		return nil, call{}, notFound(rawPath)
 	}
@@ -116,6 +115,10 @@ func matchSegments(pattern, segs []string) ([]string, bool) {
 		}
 	}
 	return params, true
+}
+
+func notAllowed(method, path string) *Error {
+	return &Error{StatusCode: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: method + " is not allowed on " + path}
 }
 
 func notFound(path string) *Error {

@@ -274,11 +274,15 @@ func (s *Server) handleV2(r *http.Request, body []byte, readErr error, fault Fau
 	path := r.URL.Path
 	endpoint := s.v2Endpoint(r, body)
 	if endpoint == nil {
+		known := s.scriptedOtherMethod(r.Method, "v2"+path)
 		for k := range v2Endpoints {
 			if _, p, _ := strings.Cut(k, " "); p == path {
-				return v2Reply{status: http.StatusMethodNotAllowed, contentType: "text/plain; charset=utf-8", body: []byte(r.Method + " is not allowed on " + path),
-					err: &Error{StatusCode: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: r.Method + " is not allowed on " + path}}
+				known = true
 			}
+		}
+		if known {
+			err := notAllowed(r.Method, path)
+			return v2Reply{status: err.StatusCode, contentType: "text/plain; charset=utf-8", body: []byte(err.Message), err: err}
 		}
 		return v2Reply{status: http.StatusNotFound, contentType: "text/plain; charset=utf-8", body: []byte("no APIv2 endpoint at " + path),
 			err: &Error{StatusCode: http.StatusNotFound, Code: "NOT_FOUND", Message: "no APIv2 endpoint at " + path}}
