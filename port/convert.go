@@ -26,11 +26,14 @@ type converter struct {
 	free    []freeVar
 	goNames map[string]string
 	taken   map[string]bool
+	lits    map[string][]literal // literal assignments in the source, by variable
+	line    int                  // the line of the snippet being ported
 }
 
 type freeVar struct {
 	source, goName string
 	isMap          bool // used as a whole option map, so its placeholder is wechatpay.M{}
+	line           int  // of the first snippet that uses it
 }
 
 func (c *converter) report(line int, format string, args ...any) {
@@ -191,6 +194,7 @@ type option struct{ key, value string }
 
 // snippet ports one snippet.
 func (c *converter) snippet(f found) {
+	c.line = f.line
 	lang := "Node"
 	if f.php {
 		lang = "PHP"
@@ -523,7 +527,7 @@ func (c *converter) freeVar(source string, isMap bool) string {
 	}
 	c.taken[name] = true
 	c.goNames[source] = name
-	c.free = append(c.free, freeVar{source: source, goName: name, isMap: isMap})
+	c.free = append(c.free, freeVar{source: source, goName: name, isMap: isMap, line: c.line})
 	return name
 }
 
@@ -588,6 +592,10 @@ func (c *converter) body() string {
 	for _, v := range c.free {
 		if val, ok := c.opts.Vars[v.source]; ok {
 			fmt.Fprintf(&b, "%s := %s\n", v.goName, c.goValue(val))
+			continue
+		}
+		if lit, ok := valueBefore(c.lits, v.source, v.line); ok && !v.isMap {
+			fmt.Fprintf(&b, "%s := %s // line %d\n", v.goName, lit.goV, lit.line)
 			continue
 		}
 		zero := `""`

@@ -30,7 +30,9 @@
 // Each snippet assigns resp, err (then resp2, err2, ...). Variables the
 // snippets take from their surroundings (JS shorthand properties such as
 // { appid }, PHP $variables) are declared first, with the value given in
-// Options.Vars or a zero placeholder marked TODO. With Options.Main the
+// Options.Vars, else the literal the source last assigns to them before
+// their first snippet ($outTradeNo = '1217...'; const appid = 'wx...'),
+// else a zero placeholder marked TODO. With Options.Main the
 // code is a whole program instead, which builds its client from the
 // config file named by its -c flag (package configfile, the format of
 // wxpay -c).
@@ -106,6 +108,7 @@ func Convert(src []byte, opts Options) (Result, error) {
 	found, diags := findSnippets(string(src))
 	c := &converter{tree: tree, opts: opts, imports: map[string]bool{}, goNames: map[string]string{}, taken: map[string]bool{}}
 	c.diags = diags
+	c.lits = literalAssignments(string(src))
 	for _, sn := range found {
 		c.snippet(sn)
 	}

@@ -214,3 +214,63 @@ func TestUnportedExpressionsDeclareNothing(t *testing.T) {
 		t.Errorf("diagnostics %v\n%s", res.Diagnostics, res.Code)
 	}
 }
+
+// Variables assigned a literal above their snippet get that value; other
+// assignments, comparisons, later assignments and Options.Vars are not
+// mistaken for one.
+func TestLiteralAssignments(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		src  string
+		vars map[string]any
+		want []string // lines of the declarations
+	}{
+		{
+			name: "PHP",
+			src: `$outTradeNo = '1217752501201407033233368018';
+$total = -1_00; $ok = true; $none = null; $cn = "\u{4e2d}\n";
+$mchid = getenv('MCHID');
+$appid == 'not an assignment';
+$instance->v3->x->post(['json' => ['out_trade_no' => $outTradeNo, 'total' => $total, 'ok' => $ok, 'none' => $none, 'cn' => $cn, 'mchid' => $mchid, 'appid' => $appid, 'later' => $later]]);
+$later = 'too late';`,
+			want: []string{
+				`outTradeNo := "1217752501201407033233368018" // line 1`,
+				`total := -100 // line 2`,
+				`ok := true // line 2`,
+				`none := nil // line 2`,
+				`cn := "中\n" // line 2`,
+				`mchid := "" // TODO: set mchid`,
+				`appid := "" // TODO: set appid`,
+				`later := "" // TODO: set later`,
+			},
+		},
+		{
+			name: "Node, with and without semicolons, the last before the snippet",
+			src: "let appid = 'first'\nconst appid = `wxd678efh567hg6787`\nvar n = 3.5;\nconst m = 1 + 2\n" +
+				"wxpay.v3.x.post({ appid, n, m })\nwxpay.v3.y.post({ appid })",
+			want: []string{`appid := "wxd678efh567hg6787" // line 2`, `n := 3.5 // line 3`, `m := "" // TODO: set m`},
+		},
+		{
+			name: "Options.Vars first",
+			src:  "const appid = 'wx1'\nwxpay.v3.x.post({ appid })",
+			vars: map[string]any{"appid": "wx2"},
+			want: []string{`appid := "wx2"`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Convert([]byte(tc.src), Options{Vars: tc.vars})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var decls []string
+			for _, line := range strings.Split(string(res.Code), "\n") {
+				if strings.Contains(line, " := ") && !strings.Contains(line, "err") {
+					decls = append(decls, strings.Join(strings.Fields(line), " "))
+				}
+			}
+			if strings.Join(decls, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("declarations\n%s\nwant\n%s\ncode:\n%s", strings.Join(decls, "\n"), strings.Join(tc.want, "\n"), res.Code)
+			}
+		})
+	}
+}

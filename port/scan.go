@@ -184,8 +184,20 @@ func (s *scanner) quoted(q byte) (string, bool, bool) {
 	return "", false, false
 }
 
-// unicodeEscape reads the XXXX of a \uXXXX escape.
+// unicodeEscape reads what follows \u: XXXX, or {X...} as PHP 7 and
+// ES2015 write a code point.
 func unicodeEscape(s string) (rune, int) {
+	if hex, ok := strings.CutPrefix(s, "{"); ok {
+		end := strings.IndexByte(hex, '}')
+		if end < 1 || end > 6 {
+			return 0, 0
+		}
+		n, err := strconv.ParseUint(hex[:end], 16, 32)
+		if err != nil || n > utf8.MaxRune {
+			return 0, 0
+		}
+		return rune(n), end + 2
+	}
 	if len(s) < 4 {
 		return 0, 0
 	}
