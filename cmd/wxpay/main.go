@@ -2,6 +2,7 @@
 // shows the client at work against the built-in test server.
 //
 //	wxpay demo
+//	wxpay serve [-dir DIR]
 //	wxpay crt -c config.json -k APIV3KEY [-o DIR] [-path LIST] [-root CA.pem]
 //	wxpay -c config.json [-m post] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
 //
@@ -46,6 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 				return 1
 			}
 			return 0
+		case "serve":
+			return serve(ctx, args[1:], stdout, stderr, nil)
 		case "crt":
 			return crt(ctx, args[1:], stdout, stderr)
 		case "port":
@@ -61,6 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `usage:
   wxpay demo
       Start the built-in test server and run the order-reverse calls against it.
+  wxpay serve [-dir DIR]
+      Run the built-in test server until Ctrl-C, for programs in any language: write its
+      merchant keys, certificates and a config.json to DIR, and print each request it gets.
   wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']...
         [-f name=value]... [-security] [-v] URI
       Send one request. URI is a chain such as v3/pay/transactions/id/{transaction_id};

@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
-	"encoding/json"
-	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,37 +45,12 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-// writeConfig writes a config file for srv as a merchant would: PEM files
-// and ids.
+// writeConfig writes the files of srv's merchant and a config file naming
+// them, as wxpay serve does.
 func writeConfig(t *testing.T, srv *wxpaytest.Server) string {
 	t.Helper()
-	dir := t.TempDir()
-	write := func(name, typ string, der []byte) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(srv.MerchantKey)
+	path, err := writeServerFiles(t.TempDir(), srv)
 	if err != nil {
-		t.Fatal(err)
-	}
-	pubDER, err := x509.MarshalPKIXPublicKey(srv.PlatformPublicKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := fileConfig{
-		MchID:      srv.MchID,
-		Serial:     srv.MerchantSerial,
-		PrivateKey: write("apiclient_key.pem", "PRIVATE KEY", keyDER),
-		Certs:      map[string]string{srv.PlatformKeyID: "file://" + write("pub_key.pem", "PUBLIC KEY", pubDER)},
-		BaseURL:    srv.URL,
-		RootCA:     write("ca.pem", "CERTIFICATE", srv.Certificate().Raw),
-	}
-	data, _ := json.Marshal(cfg)
-	path := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -120,7 +92,7 @@ func TestRequestMode(t *testing.T) {
 func TestRequestModeV2(t *testing.T) {
 	srv := wxpaytest.NewServer()
 	defer srv.Close()
-	config := withV2(t, writeConfig(t, srv), srv)
+	config := writeConfig(t, srv)
 	ctx := context.Background()
 
 	var stdout, stderr bytes.Buffer
@@ -157,31 +129,6 @@ func TestRequestModeV2(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr.String(), "(an endpoint whose replies WeChat Pay does not sign)") {
 		t.Errorf("bill: exit %d, %s", code, stderr.String())
 	}
-}
-
-// withV2 adds the APIv2 key and the merchant certificate to a config file.
-func withV2(t *testing.T, path string, srv *wxpaytest.Server) string {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fc fileConfig
-	if err := json.Unmarshal(raw, &fc); err != nil {
-		t.Fatal(err)
-	}
-	fc.Secret = srv.Secret
-	fc.MerchantCert = filepath.Join(t.TempDir(), "apiclient_cert.pem")
-	der := srv.Config().Merchant.Certificate[0]
-	if err := os.WriteFile(fc.MerchantCert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ = json.Marshal(fc)
-	out := filepath.Join(t.TempDir(), "v2.json")
-	if err := os.WriteFile(out, raw, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 func TestRequestModeErrors(t *testing.T) {

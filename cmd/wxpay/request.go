@@ -192,4 +192,9 @@ func printBody(w io.Writer, body []byte) {
 		return
 	}
 	w.Write(body)
+	if bytes.HasPrefix(body, []byte("<xml>")) && !bytes.HasSuffix(body, []byte("\n")) {
+		// An APIv2 reply ends on a line of its own, as JSON does; a file
+		// (a bill) is written byte for byte.
+		io.WriteString(w, "\n")
+	}
 }

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/wxpay-go/wechatpay/wxpaytest"
+)
+
+// serve runs the built-in test server until ctx ends, for requests from
+// other programs and languages: it writes the merchant's files and a
+// config file to a directory, says how to use them, and prints each
+// request the server gets with what it made of it. ready, if not nil, is
+// called with the config file's path once the server is up.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(config string)) int {
+	fs := flag.NewFlagSet("wxpay serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	dir := fs.String("dir", "", "directory for the keys, certificates and config.json (default: a new temporary one)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "wxpay serve:", err)
+		return 1
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "wxpaytest-")
+		if err != nil {
+			return fail(err)
+		}
+		*dir = d
+	} else if err := os.MkdirAll(*dir, 0o700); err != nil {
+		return fail(err)
+	}
+
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	config, err := writeServerFiles(*dir, srv)
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, `test server %s
+  merchant %s (appid %s), APIv2 also merchant %s (appid %s)
+  platform key %s, APIv3 key %s
+  files in %s: config.json, apiclient_key.pem, apiclient_cert.pem, pub_key.pem, ca.pem
+
+try, from another terminal:
+  wxpay -c %s -q mchid=%s v3/pay/transactions/out-trade-no/1217752501201407033233368018
+  wxpay -c %s -f appid=%s -f mch_id=%s -f out_trade_no=1217752501201407033233368018 v2/pay/orderquery
+  wxpay crt -c %s -k %s -o %s
+
+Keys and certificates are new on every start. Ctrl-C stops the server.
+
+`, srv.URL, srv.MchID, srv.AppID, srv.V2MchID, srv.V2AppID, srv.PlatformKeyID, srv.APIv3Key, *dir,
+		config, srv.MchID, config, srv.AppID, srv.MchID, config, srv.APIv3Key, *dir)
+	if ready != nil {
+		ready(config)
+	}
+
+	// The server records requests; show them as they come.
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	shown := 0
+	for {
+		select {
+		case <-ctx.Done():
+			shown = showRequests(stdout, srv.Requests(), shown)
+			fmt.Fprintf(stdout, "stopped after %d request(s)\n", shown)
+			return 0
+		case <-tick.C:
+			shown = showRequests(stdout, srv.Requests(), shown)
+		}
+	}
+}
+
+// showRequests prints the requests after the first shown ones and returns
+// how many have been shown.
+func showRequests(w io.Writer, reqs []wxpaytest.Received, shown int) int {
+	for _, r := range reqs[shown:] {
+		verdict := "ok"
+		if r.Err != nil {
+			verdict = r.Err.Error()
+		}
+		fmt.Fprintf(w, "%s %s -> %s\n", r.Method, r.Target, verdict)
+	}
+	return len(reqs)
+}
+
+// writeServerFiles writes srv's merchant files to dir as WeChat Pay hands
+// them out (apiclient_key.pem, apiclient_cert.pem, pub_key.pem), the
+// server's certificate (ca.pem), and config.json naming them all, and
+// returns the config file's path.
+func writeServerFiles(dir string, srv *wxpaytest.Server) (string, error) {
+	keyDER, err := x509.MarshalPKCS8PrivateKey(srv.MerchantKey)
+	if err != nil {
+		return "", err
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(srv.PlatformPublicKey())
+	if err != nil {
+		return "", err
+	}
+	files := []struct {
+		name, typ string
+		der       []byte
+	}{
+		{"apiclient_key.pem", "PRIVATE KEY", keyDER},
+		{"apiclient_cert.pem", "CERTIFICATE", srv.Config().Merchant.Certificate[0]},
+		{"pub_key.pem", "PUBLIC KEY", pubDER},
+		{"ca.pem", "CERTIFICATE", srv.Certificate().Raw},
+	}
+	path := make(map[string]string, len(files))
+	for _, f := range files {
+		path[f.name] = filepath.Join(dir, f.name)
+		if err := os.WriteFile(path[f.name], pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der}), 0o600); err != nil {
+			return "", err
+		}
+	}
+	data, err := json.MarshalIndent(fileConfig{
+		MchID:        srv.MchID,
+		Serial:       srv.MerchantSerial,
+		PrivateKey:   path["apiclient_key.pem"],
+		Certs:        map[string]string{srv.PlatformKeyID: path["pub_key.pem"]},
+		Secret:       srv.Secret,
+		MerchantCert: path["apiclient_cert.pem"],
+		BaseURL:      srv.URL,
+		RootCA:       path["ca.pem"],
+	}, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	config := filepath.Join(dir, "config.json")
+	return config, os.WriteFile(config, append(data, '\n'), 0o600)
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// wxpay serve runs the test server for other programs: the config file it
+// writes works for APIv3, APIv2 with the merchant certificate, and the
+// certificate download, and it prints what each request came to.
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := filepath.Join(t.TempDir(), "server")
+	var out, errOut bytes.Buffer
+	configs := make(chan string, 1)
+	exit := make(chan int, 1)
+	go func() {
+		exit <- serve(ctx, []string{"-dir", dir}, &out, &errOut, func(config string) { configs <- config })
+	}()
+	var config string
+	select {
+	case config = <-configs:
+	case code := <-exit:
+		t.Fatalf("serve exited %d before it was ready: %s", code, errOut.String())
+	}
+	for _, name := range []string{"config.json", "apiclient_key.pem", "apiclient_cert.pem", "pub_key.pem", "ca.pem"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("serve wrote no %s: %v", name, err)
+		}
+	}
+
+	reverse := []string{"-c", config, "-security", "-f", "appid=wxd678efh567hg6787", "-f", "mch_id=1230000109",
+		"-f", "out_trade_no=1217752501201407033233368018", "v2/secapi/pay/reverse"}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"-c", config, "-q", "mchid=1230000109", "v3/pay/transactions/out-trade-no/1217752501201407033233368018"}, 0},
+		// The first reverse of an order times out (recall Y), as real
+		// ones sometimes do; the second reverses it.
+		{reverse, 1},
+		{reverse, 0},
+		{[]string{"-c", config, "v3/pay/transactions/out-trade-no/1217752501201407033233368018"}, 1},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run(ctx, tc.args, &stdout, &stderr); code != tc.code {
+			t.Errorf("wxpay %s: exit %d, want %d\n%s%s", strings.Join(tc.args, " "), code, tc.code, stdout.String(), stderr.String())
+		}
+	}
+
+	cancel()
+	if code := <-exit; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, errOut.String())
+	}
+	text := out.String()
+	for _, want := range []string{
+		"test server https://127.0.0.1:",
+		"wxpay -c " + config + " -q mchid=1230000109 v3/pay/transactions/out-trade-no/1217752501201407033233368018",
+		"GET /v3/pay/transactions/out-trade-no/1217752501201407033233368018?mchid=1230000109 -> ok\n" +
+			"POST /secapi/pay/reverse -> 200 SYSTEMERROR: 系统超时\n" +
+			"POST /secapi/pay/reverse -> ok\n" +
+			"GET /v3/pay/transactions/out-trade-no/1217752501201407033233368018 -> 400 PARAM_ERROR: query parameter mchid is required\n" +
+			"stopped after 4 request(s)\n",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("serve output lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestServeUsage(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "extra"}, &out, &out); code != 2 || !strings.Contains(out.String(), "wxpay serve [-dir DIR]") {
+		t.Errorf("exit %d: %s", code, out.String())
+	}
+}
