@@ -3,13 +3,14 @@ package port
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/wxpay-go/wechatpay"
 	"go/token"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/wxpay-go/wechatpay"
 	"github.com/wxpay-go/wechatpay/internal/chaintree"
 )
 
@@ -204,6 +205,7 @@ func (c *converter) snippet(f found) {
 		c.report(f.line, "not ported: %v", err)
 		return
 	}
+	mark := len(c.diags)
 	n := len(c.snippets) + 1
 	suffix := ""
 	if n > 1 {
@@ -227,11 +229,7 @@ func (c *converter) snippet(f found) {
 		opts = c.jsOptions(r, sn.Template)
 	}
 
-	w := &c.code
-	if n > 1 {
-		w.WriteByte('\n')
-	}
-	fmt.Fprintf(w, "// %s, line %d\n", lang, f.line)
+	w := new(strings.Builder) // the statements, which follow the header below
 	fmt.Fprintf(w, "%s, %s := %s.%s(ctx", sn.Resp, errName, chainExpr, verb)
 	if len(opts) > 0 {
 		c.imports[modulePath] = true
@@ -271,6 +269,19 @@ func (c *converter) snippet(f found) {
 	if !cb.usedResp {
 		fmt.Fprintf(w, "_ = %s\n", sn.Resp)
 	}
+
+	// The header names the snippet and what of it was not ported, so the
+	// code says it too, not only the diagnostics.
+	if n > 1 {
+		c.code.WriteByte('\n')
+	}
+	fmt.Fprintf(&c.code, "// %s, line %d\n", lang, f.line)
+	notPorted := slices.Clone(c.diags[mark:])
+	slices.SortStableFunc(notPorted, func(a, b Diagnostic) int { return a.Line - b.Line })
+	for _, d := range notPorted {
+		fmt.Fprintf(&c.code, "// port: %s\n", strings.ReplaceAll(d.String(), "\n", " "))
+	}
+	c.code.WriteString(w.String())
 	c.snippets = append(c.snippets, sn)
 }
 

@@ -35,6 +35,7 @@ $resp = $instance->v3->pay->transactions->outTradeNo->_out_trade_no_->reverse->p
 	// outTradeNo := "1217752501201407033233368018" // line 2
 	//
 	// // PHP, line 3
+	// // port: line 6: option "timeout" is neither a variable of v3/pay/transactions/out-trade-no/{out_trade_no}/reverse nor an option of this client; not ported
 	// resp, err := client.V3().Pay().Transactions().OutTradeNo().OutTradeNo_().Reverse().Post(ctx, wechatpay.M{
 	// 	"out_trade_no": outTradeNo,
 	// 	"json": wechatpay.M{
