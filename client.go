@@ -146,7 +146,7 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{cfg: cfg, baseURL: base, userAgent: userAgent()}
-	var next transport.Doer = cfg.Transport
+	next := cfg.Transport
 	if next == nil {
 		next = transport.NewFastHTTP(transport.FastHTTPOptions{
 			TLSConfig: cfg.TLSConfig, Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes,

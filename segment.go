@@ -13,16 +13,6 @@ import (
 // and normalizePath spell chain segments the way the wechatpay-php Builder
 // does, and expand fills in a URI template (RFC 6570, level 4).
 
-// normalizeSegment applies the wechatpay-php Builder rule to one path segment.
-// A leading capital letter is lowered and any other capital letter becomes
-// '-' and its lower case ("merchantService" -> "merchant-service"). A whole
-// segment "_name_" becomes the expression "{name}". Text inside braces is
-// never altered, and neither is the name of a "_name_" segment: the PHP
-// Builder would turn "_openId_" into "{open-id}", a variable nobody passes.
-// Nor is a segment the catalog spells with capitals ("addInstitutionsub",
-// see catalogLiteral in tree_gen.go): WeChat Pay's own spelling must reach
-// the wire, while "merchantService" still becomes "merchant-service".
-// It returns seg itself when nothing changes.
 // Normalize returns a URI template as Chain writes it: each segment
 // normalized by the PHP SDK's rule ("merchantService" becomes
 // "merchant-service", "_out_trade_no_" becomes "{out_trade_no}"), text in
@@ -70,6 +60,16 @@ func remember(template, n string) {
 	normalized.Store(&m)
 }
 
+// normalizeSegment applies the wechatpay-php Builder rule to one path segment.
+// A leading capital letter is lowered and any other capital letter becomes
+// '-' and its lower case ("merchantService" -> "merchant-service"). A whole
+// segment "_name_" becomes the expression "{name}". Text inside braces is
+// never altered, and neither is the name of a "_name_" segment: the PHP
+// Builder would turn "_openId_" into "{open-id}", a variable nobody passes.
+// Nor is a segment the catalog spells with capitals ("addInstitutionsub",
+// see catalogLiteral in tree_gen.go): WeChat Pay's own spelling must reach
+// the wire, while "merchantService" still becomes "merchant-service".
+// It returns seg itself when nothing changes.
 func normalizeSegment(seg string) string {
 	// A segment is a path of one segment, so one implementation serves both.
 	return normalizePath(seg)

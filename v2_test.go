@@ -37,7 +37,6 @@ type v2recorder struct {
 	fail     func(*transport.Request) error
 	spoil    bool // flip the reply's sign
 	noSign   bool
-	replyCT  string
 	signType string
 }
 

@@ -33,7 +33,7 @@ func TestClientReverse(t *testing.T) {
 	if len(reqs) != 1 || reqs[0].Err != nil || reqs[0].Target != "/v3/pay/transactions/out-trade-no/"+fixtureOrder+"/reverse" {
 		t.Errorf("recorded %+v", reqs)
 	}
-	if srv.Client() != srv.Client() {
+	if first, again := srv.Client(), srv.Client(); first != again {
 		t.Error("Client returns a new client on every call")
 	}
 }

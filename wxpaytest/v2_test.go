@@ -218,7 +218,7 @@ func TestV2ServerSetup(t *testing.T) {
 	if got := strings.ToUpper(cfg.Merchant.Leaf.SerialNumber.Text(16)); strings.TrimLeft(srv.MerchantSerial, "0") != got {
 		t.Errorf("serial %s, want MerchantSerial %s", got, srv.MerchantSerial)
 	}
-	if srv.V2Client() != srv.V2Client() {
+	if first, again := srv.V2Client(), srv.V2Client(); first != again {
 		t.Error("V2Client is not cached")
 	}
 	if _, err := wechatpay.New(v2cfg); err != nil {
