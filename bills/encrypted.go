@@ -82,9 +82,13 @@ var (
 // does RSA-OAEP). It returns the list, sorted, each Link's Algorithm set
 // to the query's, and the number of plain bytes written.
 //
-// The parts are fetched one after another. Their links are valid for 5
-// minutes from the answer; a part whose link has expired is an
-// *wechatpay.APIError, and asking again gives new links.
+// The parts of a split bill are fetched at once, as WeChat Pay advises,
+// since their links expire 5 minutes after the answer (an expired link is
+// an *wechatpay.APIError; asking again gives new links), and each is held
+// in memory until its turn to be written: a split bill costs the sum of
+// its encrypted parts. To keep them on disk instead, fetch each Link
+// with FetchEncrypted into a file of its own. key is then used from
+// several goroutines at once.
 func DownloadEncrypted(ctx context.Context, client *wechatpay.Client, key crypto.Decrypter, w io.Writer, api string, opts ...wechatpay.M) ([]Link, int64, error) {
 	algorithm, err := queryAlgorithm(opts)
 	if err == nil {
@@ -124,9 +128,35 @@ func DownloadEncrypted(ctx context.Context, client *wechatpay.Client, key crypto
 			}
 		}
 	}
+	if len(links) == 1 {
+		n, err := FetchEncrypted(ctx, client, key, w, links[0])
+		return links, n, err
+	}
+
+	// The links of a split bill expire five minutes after the list, so
+	// every part is fetched at once, as WeChat Pay advises, and written in
+	// its turn. A failure stops the fetches still running.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type part struct {
+		text []byte
+		err  error
+	}
+	parts := make([]chan part, len(links))
+	for i, l := range links {
+		parts[i] = make(chan part, 1)
+		go func() {
+			text, err := openEncrypted(ctx, client, key, l)
+			parts[i] <- part{text, err}
+		}()
+	}
 	var total int64
-	for _, l := range links {
-		n, err := FetchEncrypted(ctx, client, key, w, l)
+	for i, l := range links {
+		p := <-parts[i]
+		if p.err != nil {
+			return links, total, p.err
+		}
+		n, err := copyChecked(w, bytes.NewReader(p.text), "", l.HashValue, "writing bill "+strconv.Itoa(l.BillSequence))
 		total += n
 		if err != nil {
 			return links, total, err
@@ -145,22 +175,32 @@ func DownloadEncrypted(ctx context.Context, client *wechatpay.Client, key crypto
 // MaxEncryptedSize. It returns the number of plain bytes written, and a
 // *DigestError if they do not match link.HashValue.
 func FetchEncrypted(ctx context.Context, client *wechatpay.Client, key crypto.Decrypter, w io.Writer, link Link) (int64, error) {
+	text, err := openEncrypted(ctx, client, key, link)
+	if err != nil {
+		return 0, err
+	}
+	return copyChecked(w, bytes.NewReader(text), "", link.HashValue, "writing bill "+strconv.Itoa(link.BillSequence))
+}
+
+// openEncrypted fetches the encrypted bill at link and returns it
+// decrypted and authenticated (still gzip if it was asked for so).
+func openEncrypted(ctx context.Context, client *wechatpay.Client, key crypto.Decrypter, link Link) ([]byte, error) {
 	if !strings.EqualFold(link.HashType, "SHA1") {
-		return 0, fmt.Errorf("bills: hash_type %q is not SHA1", link.HashType)
+		return nil, fmt.Errorf("bills: hash_type %q is not SHA1", link.HashType)
 	}
 	if link.EncryptKey == "" || link.Nonce == "" {
-		return 0, errors.New("bills: the link has no encrypt_key or nonce; Fetch reads a plain bill")
+		return nil, errors.New("bills: the link has no encrypt_key or nonce; Fetch reads a plain bill")
 	}
 	keySize, err := fileKeySize(link.Algorithm)
 	if err != nil {
-		return 0, fmt.Errorf("bills: bill %d: %w", link.BillSequence, err)
+		return nil, fmt.Errorf("bills: bill %d: %w", link.BillSequence, err)
 	}
 	fileKey, err := sensitive.Decrypt(key, link.EncryptKey)
 	if err != nil {
-		return 0, fmt.Errorf("bills: bill %d: encrypt_key: %w", link.BillSequence, err)
+		return nil, fmt.Errorf("bills: bill %d: encrypt_key: %w", link.BillSequence, err)
 	}
 	if len(fileKey) != keySize {
-		return 0, fmt.Errorf("bills: bill %d: encrypt_key holds a %d-byte key; %s takes %d bytes", link.BillSequence, len(fileKey), algorithmName(link.Algorithm), keySize)
+		return nil, fmt.Errorf("bills: bill %d: encrypt_key holds a %d-byte key; %s takes %d bytes", link.BillSequence, len(fileKey), algorithmName(link.Algorithm), keySize)
 	}
 	var block cipher.Block
 	if link.Algorithm == AlgorithmSM4GCM {
@@ -169,28 +209,27 @@ func FetchEncrypted(ctx context.Context, client *wechatpay.Client, key crypto.De
 		block, err = aes.NewCipher([]byte(fileKey))
 	}
 	if err != nil {
-		return 0, fmt.Errorf("bills: bill %d: %w", link.BillSequence, err)
+		return nil, fmt.Errorf("bills: bill %d: %w", link.BillSequence, err)
 	}
 	aead, err := cipher.NewGCMWithNonceSize(block, len(link.Nonce))
 	if err != nil {
-		return 0, fmt.Errorf("bills: bill %d: nonce: %w", link.BillSequence, err)
+		return nil, fmt.Errorf("bills: bill %d: nonce: %w", link.BillSequence, err)
 	}
 
 	resp, err := client.DownloadURL(ctx, link.DownloadURL)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer resp.BodyStream.Close()
 	sealed, err := readBounded(resp.BodyStream, resp.Header.Get("Content-Length"))
 	if err != nil {
-		return 0, fmt.Errorf("bills: downloading %s: %w", link.DownloadURL, err)
+		return nil, fmt.Errorf("bills: downloading %s: %w", link.DownloadURL, err)
 	}
 	text, err := aead.Open(sealed[:0], []byte(link.Nonce), sealed, nil)
 	if err != nil {
-		return 0, fmt.Errorf("bills: bill %d at %s: %w", link.BillSequence, link.DownloadURL, ErrAuthentication)
+		return nil, fmt.Errorf("bills: bill %d at %s: %w", link.BillSequence, link.DownloadURL, ErrAuthentication)
 	}
-
-	return copyChecked(w, bytes.NewReader(text), "", link.HashValue, "writing bill "+strconv.Itoa(link.BillSequence))
+	return text, nil
 }
 
 // fileKeySize checks an algorithm, and returns the size of its key.

@@ -18,8 +18,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/tidwall/gjson"
 	"github.com/wxpay-go/wechatpay"
 	"github.com/wxpay-go/wechatpay/aescipher"
 	"github.com/wxpay-go/wechatpay/bills"
@@ -470,5 +473,106 @@ func TestFetchEncryptedMemory(t *testing.T) {
 				t.Errorf("%s %s: a %d-byte encrypted bill allocated %d bytes", name, alg, n, alloc)
 			}
 		}
+	}
+}
+
+// The parts of a split bill are all asked for before any of them is
+// read, as WeChat Pay advises: their links expire five minutes after the
+// list. Here no part's download goes on until every part has been asked
+// for, which would stall a download that fetched them one by one (the
+// context's deadline then fails the test instead of hanging it).
+func TestDownloadEncryptedFetchesPartsAtOnce(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	srv.SetBillRows(60)
+	const parts = 3
+	srv.SplitEncryptedBills(parts)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	var asked sync.WaitGroup
+	asked.Add(parts)
+	cfg := srv.Config()
+	fast := transport.NewFastHTTP(transport.FastHTTPOptions{TLSConfig: cfg.TLSConfig})
+	cfg.Transport = transport.DoerFunc(func(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+		if strings.HasPrefix(req.URI, "v3/billdownload/file?") {
+			asked.Done()
+			all := make(chan struct{})
+			go func() { asked.Wait(); close(all) }()
+			select {
+			case <-all:
+			case <-ctx.Done():
+				return nil, fmt.Errorf("the other parts were not asked for: %w", ctx.Err())
+			}
+		}
+		return fast.Do(ctx, req)
+	})
+	client, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := "v3/ecommerce/bill/fundflowbill"
+	var got, want bytes.Buffer
+	links, _, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &got, api, encryptedQuery(api, "2024-05-01", "GZIP"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := bills.Download(ctx, srv.Client(), &want, "v3/bill/fundflowbill", query("2024-05-01", "")); err != nil {
+		t.Fatal(err)
+	}
+	if len(links) != parts || !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Errorf("%d links, %d bytes, want %d links and the %d-byte bill", len(links), got.Len(), parts, want.Len())
+	}
+}
+
+// A part that fails stops the download: the parts before it are written,
+// none after it, and the error names it.
+func TestDownloadEncryptedPartFails(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	srv.SetBillRows(60)
+	srv.SplitEncryptedBills(3)
+	ctx := context.Background()
+	api := "v3/ecommerce/bill/fundflowbill"
+	cfg := srv.Config()
+	fast := transport.NewFastHTTP(transport.FastHTTPOptions{TLSConfig: cfg.TLSConfig})
+	var mu sync.Mutex
+	var second string // the download URL of the second part
+	spoiled := 0
+	cfg.Transport = transport.DoerFunc(func(ctx context.Context, req *transport.Request) (*transport.Response, error) {
+		resp, err := fast.Do(ctx, req)
+		if err != nil {
+			return resp, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case strings.HasPrefix(req.URI, api+"?"):
+			second = gjson.GetBytes(resp.Body, "download_bill_list.#(bill_sequence==2).download_url").String()
+		case second != "" && req.URL() == second:
+			spoiled++
+			data, _ := io.ReadAll(resp.BodyStream)
+			resp.BodyStream.Close()
+			data[len(data)/2] ^= 1
+			resp.BodyStream = io.NopCloser(bytes.NewReader(data))
+		}
+		return resp, nil
+	})
+	client, err := wechatpay.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, whole bytes.Buffer
+	links, n, err := bills.DownloadEncrypted(ctx, client, srv.MerchantKey, &got, api, encryptedQuery(api, "2024-05-01", ""))
+	if !errors.Is(err, bills.ErrAuthentication) || !strings.Contains(err.Error(), "bill 2") {
+		t.Fatalf("want bill 2 to fail its authentication, got %v", err)
+	}
+	if _, _, err := bills.Download(ctx, srv.Client(), &whole, "v3/bill/fundflowbill", query("2024-05-01", "")); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if spoiled != 1 || len(links) != 3 || n != int64(got.Len()) || n == 0 || n >= int64(whole.Len()) || !bytes.HasPrefix(whole.Bytes(), got.Bytes()) {
+		t.Errorf("%d spoiled, %d links, %d bytes written (%d counted): want the first part of the %d-byte bill", spoiled, len(links), got.Len(), n, whole.Len())
 	}
 }
