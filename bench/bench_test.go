@@ -85,7 +85,7 @@ var (
 
 // TestCompare prints the three benchmarks side by side, twice: as medians
 // of interleaved testing.Benchmark rounds, and as median latencies of single
-// operations run in turn. It is opt-in because it takes a while, and it
+// operations timed one by one, the kinds taking turns. It is opt-in because it takes a while, and it
 // asserts nothing: timings belong in a report, not in a pass/fail.
 func TestCompare(t *testing.T) {
 	if !*compare && os.Getenv("BENCH_COMPARE") != "1" {
@@ -136,7 +136,7 @@ func TestCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(w, "\nsingle operations in turn, %d of each\n", *interleaved)
+	fmt.Fprintf(w, "\nsingle operations, in turns of %d of each kind, %d of each\n", max(1, *interleaved/10), *interleaved)
 	fmt.Fprintf(w, "%-12s %12s %16s %12s %16s\n", "", "median ns", "median overhead", "mean ns", "mean overhead")
 	var m [3][2]float64 // median, mean
 	for i := range lat {
@@ -153,22 +153,30 @@ func TestCompare(t *testing.T) {
 	fmt.Fprintf(w, "\noverhead = request - SignVerify; target: ours/theirs overhead <= 0.50\n")
 }
 
-// timeInTurn runs n operations of each kind, one of each in turn, and
-// returns every operation's latency in nanoseconds. Load from other
-// processes then falls on the three alike, and a median ignores the
-// operations that a burst of it happened to hit. GC is ignored likewise,
-// which is why the testing.Benchmark table comes first.
+// timeInTurn runs n operations of each kind and returns every operation's
+// latency in nanoseconds. The kinds take turns in blocks of n/blocks
+// operations, in rotating order, each block after a GC: load from other
+// processes then falls on the three alike, while what one client leaves
+// behind (net/http's connection goroutines, garbage) is not timed against
+// the next one, as it would be if single operations of the two clients
+// alternated. A median ignores the operations that a burst of load
+// happened to hit.
 func timeInTurn(tb testing.TB, n int) ([3][]float64, error) {
 	ops := [3]func() error{signVerify(), request(tb, ours), request(tb, theirs)}
+	const blocks = 10
+	per := max(1, n/blocks)
 	var lat [3][]float64
-	for k := range n {
+	for b := range blocks {
 		for j := range ops {
-			i := (k + j) % len(ops)
-			start := time.Now()
-			err := ops[i]()
-			lat[i] = append(lat[i], float64(time.Since(start)))
-			if err != nil {
-				return lat, errors.Join(fmt.Errorf("operation %d", i), err)
+			i := (b + j) % len(ops)
+			runtime.GC()
+			for range per {
+				start := time.Now()
+				err := ops[i]()
+				lat[i] = append(lat[i], float64(time.Since(start)))
+				if err != nil {
+					return lat, errors.Join(fmt.Errorf("operation %d", i), err)
+				}
 			}
 		}
 	}
