@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -176,4 +178,30 @@ func TestClientConcurrent(t *testing.T) {
 			t.Errorf("order C%d-3 is %q", g, got)
 		}
 	}
+}
+
+func TestWithAddr(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // a port that was free a moment ago
+	srv := wxpaytest.NewServer(wxpaytest.WithAddr(addr))
+	defer srv.Close()
+	if srv.URL != "https://"+addr+"/" {
+		t.Fatalf("URL %s, want the address asked for, %s", srv.URL, addr)
+	}
+	if _, err := srv.Client().Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(context.Background(), wechatpay.M{
+		"out_trade_no": "1217752501201407033233368018", "query": wechatpay.M{"mchid": srv.MchID},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	defer func() {
+		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "cannot listen on "+addr) {
+			t.Errorf("a second server on %s: panic %v, want one naming the address", addr, r)
+		}
+	}()
+	wxpaytest.NewServer(wxpaytest.WithAddr(addr)).Close()
 }

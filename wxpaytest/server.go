@@ -159,8 +159,10 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -218,6 +220,7 @@ type Server struct {
 	// handlers are the endpoints set by Handle, by method + " " + catalog
 	// path: handle.go.
 	handlers map[string]*scripted
+	addr     string // where to listen; a free port of 127.0.0.1 if empty
 }
 
 // Received is one request as the server got it.
@@ -237,6 +240,15 @@ type Option func(*Server)
 // The fixtures follow it.
 func WithMchID(mchID string) Option {
 	return func(s *Server) { s.MchID = mchID }
+}
+
+// WithAddr makes the server listen on addr, a loopback address such as
+// "127.0.0.1:8443" (its TLS certificate names 127.0.0.1 and ::1), instead
+// of a free port of 127.0.0.1, for a server other programs are pointed at
+// (wxpay serve -addr). NewServer panics if it cannot listen there, as
+// httptest does.
+func WithAddr(addr string) Option {
+	return func(s *Server) { s.addr = addr }
 }
 
 // NewServer starts a server on 127.0.0.1 over HTTPS. Close it when done.
@@ -267,6 +279,15 @@ func NewServer(opts ...Option) *Server {
 	// Clients that drop connections on purpose (timeouts, resets) would
 	// otherwise fill test output with TLS handshake noise.
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	if s.addr != "" {
+		l, err := net.Listen("tcp", s.addr)
+		if err != nil {
+			s.ts.Close()
+			panic(fmt.Sprintf("wxpaytest: cannot listen on %s: %v", s.addr, err))
+		}
+		s.ts.Listener.Close()
+		s.ts.Listener = l
+	}
 	s.initV2()
 	s.ts.StartTLS()
 	s.URL = s.ts.URL + "/"

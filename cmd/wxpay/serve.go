@@ -25,6 +25,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	dir := fs.String("dir", "", "directory for the keys, certificates and config.json (default: a new temporary one)")
+	addr := fs.String("addr", "", "address to listen on, such as 127.0.0.1:8443 (default: a free port of 127.0.0.1)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -46,7 +47,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 		return fail(err)
 	}
 
-	srv := wxpaytest.NewServer()
+	srv, err := startServer(*addr)
+	if err != nil {
+		return fail(err)
+	}
 	defer srv.Close()
 	config, err := writeServerFiles(*dir, srv)
 	if err != nil {
@@ -84,6 +88,20 @@ Keys and certificates are new on every start. Ctrl-C stops the server.
 			shown = showRequests(stdout, srv.Requests(), shown)
 		}
 	}
+}
+
+// startServer starts the test server on addr, or on a free port if addr
+// is empty, turning NewServer's panic on a busy address into an error.
+func startServer(addr string) (srv *wxpaytest.Server, err error) {
+	if addr == "" {
+		return wxpaytest.NewServer(), nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return wxpaytest.NewServer(wxpaytest.WithAddr(addr)), nil
 }
 
 // showRequests prints the requests after the first shown ones and returns

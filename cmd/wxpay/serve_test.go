@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,6 +77,32 @@ func TestServe(t *testing.T) {
 func TestServeUsage(t *testing.T) {
 	var out bytes.Buffer
 	if code := run(context.Background(), []string{"serve", "extra"}, &out, &out); code != 2 || !strings.Contains(out.String(), "wxpay serve [-dir DIR]") {
+		t.Errorf("exit %d: %s", code, out.String())
+	}
+}
+
+// -addr puts the server on a known port; a busy one is an error naming it.
+func TestServeAddr(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "-dir", t.TempDir(), "-addr", busy.Addr().String()}, &out, &out); code != 1 || !strings.Contains(out.String(), "cannot listen on "+busy.Addr().String()) {
+		t.Errorf("busy address: exit %d: %s", code, out.String())
+	}
+
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.Addr().String()
+	free.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	out.Reset()
+	code := serve(ctx, []string{"-dir", t.TempDir(), "-addr", addr}, &out, &out, func(string) { cancel() })
+	if code != 0 || !strings.Contains(out.String(), "test server https://"+addr+"/\n") {
 		t.Errorf("exit %d: %s", code, out.String())
 	}
 }
