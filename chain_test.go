@@ -527,3 +527,44 @@ func TestCatalogHost(t *testing.T) {
 		t.Errorf("configured BaseURL wins: %s", got)
 	}
 }
+
+// Base URLs are absolute https URLs; plain http only reaches this machine,
+// so a signed request never crosses a network in clear.
+func TestBaseURLRules(t *testing.T) {
+	for _, tc := range []struct {
+		url, want string // want: part of the error, "" for accepted
+	}{
+		{"https://api.mch.weixin.qq.com", ""},
+		{"https://127.0.0.1:8443/prefix/", ""},
+		{"http://127.0.0.1:8080/", ""},
+		{"http://localhost:8080", ""},
+		{"http://[::1]:8080/", ""},
+		{"http://api.mch.weixin.qq.com/", "plain http to another machine"},
+		{"http://10.0.0.8:8080/", "plain http to another machine"},
+		{"https://user:secret@api.mch.weixin.qq.com/", "user information"},
+		{"https://api.mch.weixin.qq.com/?x=1", "query or fragment"},
+		{"ftp://api.mch.weixin.qq.com/", "not an absolute http(s) URL"},
+		{"https:///v3/", "not an absolute http(s) URL"},
+		{"HTTPS://api.mch.weixin.qq.com/", "not an absolute http(s) URL"},
+	} {
+		cfg := testConfig(&recorder{})
+		cfg.BaseURL = tc.url
+		_, err := New(cfg)
+		var ce *ConfigError
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("BaseURL %q: %v", tc.url, err)
+		case tc.want != "" && (!errors.As(err, &ce) || ce.Field != "BaseURL" || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("BaseURL %q: %v, want a BaseURL error saying %q", tc.url, err, tc.want)
+		}
+	}
+
+	client, err := New(testConfig(&recorder{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = client.Chain("v3/certificates").Get(context.Background(), M{"base_uri": "http://api2.mch.weixin.qq.com/"})
+	if err == nil || !strings.Contains(err.Error(), "plain http to another machine") {
+		t.Errorf("base_uri over plain http: %v", err)
+	}
+}

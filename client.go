@@ -6,6 +6,8 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -192,20 +194,39 @@ func sameSerial(a, b string) bool {
 }
 
 // normalizeBaseURL checks an absolute http(s) URL and makes it end in "/".
+// Plain http is for a server on this machine (a test server, a local
+// proxy): a signed request and its reply never cross a network in clear.
 func normalizeBaseURL(field, u, def string) (string, error) {
 	if u == "" {
 		return def, nil
 	}
-	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
-		return "", &ConfigError{Field: field, Reason: fmt.Sprintf("%q is not an absolute http(s) URL", u)}
+	refuse := func(format string, args ...any) (string, error) {
+		return "", &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
 	}
-	if strings.ContainsAny(u, "?#") {
-		return "", &ConfigError{Field: field, Reason: fmt.Sprintf("%q has a query or fragment", u)}
+	p, err := url.Parse(u)
+	switch {
+	case err != nil || p.Host == "" || p.Scheme != "https" && p.Scheme != "http" || !strings.HasPrefix(u, p.Scheme+"://"):
+		return refuse("%q is not an absolute http(s) URL", u)
+	case strings.ContainsAny(u, "?#"):
+		return refuse("%q has a query or fragment", u)
+	case p.User != nil:
+		return refuse("%q carries user information", u)
+	case p.Scheme == "http" && !isLoopback(p.Hostname()):
+		return refuse("%q is plain http to another machine; WeChat Pay is HTTPS only, and plain http is for a server on this machine (127.0.0.1, ::1, localhost)", u)
 	}
 	if !strings.HasSuffix(u, "/") {
 		u += "/"
 	}
 	return u, nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func defaultPlatformSerial(certs map[string]*rsa.PublicKey) string {
