@@ -97,7 +97,7 @@ func TestChainDownload(t *testing.T) {
 		t.Fatalf("unknown token: %v", err)
 	}
 
-	for _, u := range []string{"ftp://example.com/x", "https://", "https://example.com/a b", "https://user@example.com/x", "https://example.com/x#frag", "v3/billdownload/file"} {
+	for _, u := range []string{"ftp://example.com/x", "https://", "https://example.com/a b", "https://user@example.com/x", "https://example.com/x#frag", "v3/billdownload/file", "http://api.mch.weixin.qq.com/v3/billdownload/file?token=t"} {
 		var rerr *wechatpay.RequestError
 		if _, err := client.DownloadURL(ctx, u); !errors.As(err, &rerr) {
 			t.Errorf("%q: %v, want a RequestError", u, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 
@@ -65,6 +66,15 @@ func splitURL(u string) (base, uri string, err error) {
 	host, _, _ := strings.Cut(rest, "/")
 	if host == "" || strings.ContainsAny(host, "?@") {
 		return "", "", fmt.Errorf("%q has no usable host", u)
+	}
+	if scheme == "http" {
+		name := host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			name = h
+		}
+		if !isLoopback(strings.Trim(name, "[]")) {
+			return "", "", fmt.Errorf("%q is plain http to another machine; downloads go over HTTPS", u)
+		}
 	}
 	n := len(scheme) + len("://") + len(host)
 	if n == len(u) {
