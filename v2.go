@@ -129,6 +129,14 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 			}
 			h["Content-Type"] = []string{form.ContentType()}
 		} else {
+			// ToXML writes a key that cannot be an element name as <item>,
+			// as the PHP SDK does inside lists; a field of the request
+			// itself would then reach WeChat Pay under another name.
+			for _, k := range fields.keys() {
+				if !transformer.ValidName(k) {
+					return fail("option xml", fmt.Errorf("field %q is not a valid XML element name; it would be sent as <item>", k))
+				}
+			}
 			if req.Body, err = transformer.ToXML(fields.payload); err != nil {
 				return fail("option xml", err)
 			}

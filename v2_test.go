@@ -353,6 +353,8 @@ func TestV2BadInputIsRefusedBeforeSending(t *testing.T) {
 		{"body option", "POST", "v2/pay/orderquery", M{"body": "<xml/>"}, `option "body" is for APIv3`},
 		{"sign in payload", "POST", "v2/pay/orderquery", mch("sign", "X"), `"sign"`},
 		{"bad sign_type", "POST", "v2/pay/orderquery", mch("sign_type", "SHA256"), `sign_type "SHA256"`},
+		{"field name with a space", "POST", "v2/pay/orderquery", mch("out trade no", "1"), `field "out trade no" is not a valid XML element name; it would be sent as <item>`},
+		{"numeric field name", "POST", "v2/pay/orderquery", M{"xml": map[string]string{"1": "x"}}, `field "1" is not a valid XML element name`},
 		{"illegal character", "POST", "v2/pay/orderquery", mch("body", "a\x01b"), "U+0001"},
 		{"invalid UTF-8", "POST", "v2/pay/orderquery", mch("body", "\xff"), "UTF-8"},
 		{"unsupported value", "POST", "v2/pay/orderquery", M{"xml": M{"c": make(chan int)}}, "no XML form"},

@@ -28,7 +28,7 @@ func FuzzToMap(f *testing.F) {
 			return
 		}
 		for k := range m {
-			if !validName(k) {
+			if !ValidName(k) {
 				return // ToXML would write it as <item>
 			}
 		}

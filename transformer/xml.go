@@ -363,16 +363,16 @@ func (w *writer) element(key, text string) error {
 }
 
 func appendName(dst []byte, key string) []byte {
-	if validName(key) {
+	if ValidName(key) {
 		return append(dst, key...)
 	}
 	return append(dst, itemTag...)
 }
 
-// validName reports whether key can be an element name as written: a
+// ValidName reports whether key can be an element name as written: a
 // letter or '_', then letters, digits, '.', '_', ':' or '-' (the PHP SDK's
-// rule, after Symfony's XmlEncoder).
-func validName(key string) bool {
+// rule, after Symfony's XmlEncoder). ToXML writes any other key as <item>.
+func ValidName(key string) bool {
 	if key == "" {
 		return false
 	}
