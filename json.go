@@ -3,8 +3,11 @@ package wechatpay
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -199,4 +202,68 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// invalidUTF8 finds a string in v, a key or a value, that is not valid
+// UTF-8, and returns where it is ("detail.goods_detail[0].goods_name").
+// encoding/json would send such a string with U+FFFD in place of its bad
+// bytes: text in another encoding (GBK) changed without a word.
+func invalidUTF8(v reflect.Value, path string, depth int) (string, bool) {
+	if depth > 2*maxJSONDepth || !v.IsValid() {
+		return "", false
+	}
+	at := func(name string) string {
+		if path == "" {
+			return name
+		}
+		return path + "." + name
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return path, !utf8.ValidString(v.String())
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return "", false
+		}
+		return invalidUTF8(v.Elem(), path, depth+1)
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			k := iter.Key()
+			if k.Kind() == reflect.String && !utf8.ValidString(k.String()) {
+				return at(strconv.QuoteToASCII(k.String())) + " (a key)", true
+			}
+			if p, bad := invalidUTF8(iter.Value(), at(fmt.Sprint(k.Interface())), depth+1); bad {
+				return p, true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return "", false // bytes are sent as base64
+		}
+		for i := range v.Len() {
+			if p, bad := invalidUTF8(v.Index(i), path+"["+strconv.Itoa(i)+"]", depth+1); bad {
+				return p, true
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if p, bad := invalidUTF8(v.Field(i), at(name), depth+1); bad {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }

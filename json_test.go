@@ -2,7 +2,10 @@ package wechatpay
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 	"testing"
 )
 
@@ -75,6 +78,51 @@ func BenchmarkMarshalJSON(b *testing.B) {
 	for b.Loop() {
 		if _, err := marshalJSON(v); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// A string that is not valid UTF-8 (GBK text, say) is refused, naming
+// where it is, rather than sent with U+FFFD in place of its bytes; valid
+// text, a real U+FFFD and the six characters \ufffd go through.
+func TestJSONInvalidUTF8IsRefused(t *testing.T) {
+	const gbk = "\xc9\xcc\xc6\xb7" // 商品 in GBK
+	type goods struct {
+		Name string `json:"goods_name"`
+		Note string
+	}
+	for _, tc := range []struct {
+		name string
+		json any
+		want string // the error names this; "" for accepted
+	}{
+		{"value", M{"description": gbk}, "description is not valid UTF-8"},
+		{"nested", M{"detail": M{"goods_detail": []any{M{"goods_name": "ok"}, M{"goods_name": gbk}}}}, "detail.goods_detail[1].goods_name is not valid UTF-8"},
+		{"struct field", M{"detail": []goods{{Name: gbk}}}, "detail[0].goods_name is not valid UTF-8"},
+		{"untagged struct field", &goods{Note: gbk}, "Note is not valid UTF-8"},
+		{"flat map", map[string]string{"attach": gbk}, "attach is not valid UTF-8"},
+		{"key", M{gbk: "v"}, "(a key) is not valid UTF-8"},
+		{"raw", `{"description":"` + gbk + `"}`, "raw JSON is not valid UTF-8"},
+		{"valid", M{"description": "商品"}, ""},
+		{"U+FFFD itself", M{"description": "\ufffd"}, ""},
+		{"the escape as text", M{"description": `\ufffd`}, ""},
+		{"bytes", M{"data": []byte{0xc9, 0xcc}}, ""},
+	} {
+		rec := &recorder{}
+		client, err := New(testConfig(rec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = client.Chain("v3/pay/transactions/native").Post(context.Background(), M{"json": tc.json})
+		if tc.want == "" {
+			if err != nil || len(rec.sent) != 1 {
+				t.Errorf("%s: %v, %d sent", tc.name, err, len(rec.sent))
+			}
+			continue
+		}
+		var re *RequestError
+		if !errors.As(err, &re) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "GBK") || len(rec.sent) != 0 {
+			t.Errorf("%s: %v (%d sent), want a RequestError saying %q", tc.name, err, len(rec.sent), tc.want)
 		}
 	}
 }

@@ -1,13 +1,16 @@
 package wechatpay
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/wxpay-go/wechatpay/internal/catalog"
 	"github.com/wxpay-go/wechatpay/transport"
@@ -213,22 +216,38 @@ func plural(n int, one, many string) string {
 func encodeJSON(v any) ([]byte, error) {
 	switch v := v.(type) {
 	case []byte:
-		if !json.Valid(v) {
-			return nil, fmt.Errorf("raw JSON is not valid JSON")
-		}
-		return v, nil
+		return rawJSON(v)
 	case string:
-		if !json.Valid([]byte(v)) {
-			return nil, fmt.Errorf("raw JSON is not valid JSON")
-		}
-		return []byte(v), nil
+		return rawJSON([]byte(v))
 	case json.RawMessage:
-		if !json.Valid(v) {
-			return nil, fmt.Errorf("raw JSON is not valid JSON")
-		}
-		return v, nil
+		return rawJSON(v)
 	}
-	return marshalJSON(v)
+	out, err := marshalJSON(v)
+	if err != nil {
+		return nil, err
+	}
+	// Both encoders write a bad byte of a string as the escape \ufffd:
+	// look for the string only then.
+	if bytes.Contains(out, []byte(`\ufffd`)) {
+		if where, bad := invalidUTF8(reflect.ValueOf(v), "", 0); bad {
+			if where == "" {
+				where = "the value"
+			}
+			return nil, fmt.Errorf("%s is not valid UTF-8 (text in another encoding, such as GBK, must be converted first)", where)
+		}
+	}
+	return out, nil
+}
+
+// rawJSON checks raw JSON, which is sent and signed byte for byte.
+func rawJSON(b []byte) ([]byte, error) {
+	switch {
+	case !json.Valid(b):
+		return nil, fmt.Errorf("raw JSON is not valid JSON")
+	case !utf8.Valid(b):
+		return nil, fmt.Errorf("raw JSON is not valid UTF-8 (text in another encoding, such as GBK, must be converted first)")
+	}
+	return b, nil
 }
 
 func readBody(v any) ([]byte, error) {
