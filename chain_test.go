@@ -204,6 +204,14 @@ func TestChainNodesAreImmutable(t *testing.T) {
 	wg.Wait()
 }
 
+// says checks that an error is a *RequestError that says want.
+func says(want string) func(error) bool {
+	return func(err error) bool {
+		var re *RequestError
+		return errors.As(err, &re) && strings.Contains(err.Error(), want)
+	}
+}
+
 func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -226,6 +234,10 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 		{"json and body", seedTemplate, M{"out_trade_no": "1", "json": M{}, "body": "x"}, isRequestError},
 		{"header injection", seedTemplate, M{"out_trade_no": "1", "headers": M{"X-A": "1\r\nX-B: 2"}}, isRequestError},
 		{"bad header type", seedTemplate, M{"out_trade_no": "1", "headers": 42}, isRequestError},
+		{"Content-Length header", seedTemplate, M{"out_trade_no": "1", "headers": M{"content-length": "5"}}, says("header content-length is not an option: the transport sets it from the body")},
+		{"Host header", seedTemplate, M{"out_trade_no": "1", "headers": map[string]string{"Host": "evil.example"}}, says("header Host is not an option")},
+		{"Authorization header", seedTemplate, M{"out_trade_no": "1", "headers": http.Header{"Authorization": {"x"}}}, says("the client signs the request itself")},
+		{"Transfer-Encoding header", seedTemplate, M{"out_trade_no": "1", "headers": M{"Transfer-Encoding": "chunked"}}, isRequestError},
 		{"bad query", "v3/x", M{"query": M{"a": M{}}}, isRequestError},
 		{"bad base_uri", "v3/x", M{"base_uri": "ftp://x"}, isRequestError},
 		{"unclosed brace", "v3/{x", M{"x": "1"}, isTemplateError},

@@ -294,8 +294,20 @@ func encodeQuery(v any) (string, error) {
 	return "", fmt.Errorf("want M, map[string]string or url.Values, not %T", v)
 }
 
+// managedHeaders are set by the client and its transport, never by the
+// headers option: the signature, and the framing and routing of the
+// request, which a stray value would break (a Content-Length that is not
+// the body's leaves the server waiting for bytes that never come).
+var managedHeaders = map[string]string{
+	"Authorization":     "the client signs the request itself",
+	"Host":              "the host comes from the base URL (Config.BaseURL or the base_uri option)",
+	"Content-Length":    "the transport sets it from the body",
+	"Transfer-Encoding": "the transport sets it from the body",
+	"Connection":        "the transport manages connections",
+}
+
 // mergeHeaders sets the headers option over the defaults, refusing values
-// that would split a header.
+// that would split a header and the headers the client manages.
 func mergeHeaders(h http.Header, v any) error {
 	set := func(k, s string) error {
 		if strings.ContainsAny(k, "\r\n: ") || k == "" {
@@ -303,6 +315,9 @@ func mergeHeaders(h http.Header, v any) error {
 		}
 		if strings.ContainsAny(s, "\r\n") {
 			return fmt.Errorf("header %s: value contains a line break", k)
+		}
+		if why, ok := managedHeaders[http.CanonicalHeaderKey(k)]; ok {
+			return fmt.Errorf("header %s is not an option: %s", k, why)
 		}
 		h[http.CanonicalHeaderKey(k)] = []string{s}
 		return nil
