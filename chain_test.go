@@ -241,6 +241,11 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 		{"bad query", "v3/x", M{"query": M{"a": M{}}}, isRequestError},
 		{"bad base_uri", "v3/x", M{"base_uri": "ftp://x"}, isRequestError},
 		{"unclosed brace", "v3/{x", M{"x": "1"}, isTemplateError},
+		{"whole URL", "https://api.mch.weixin.qq.com/v3/certificates", nil, isTemplateError},
+		{"empty literal segment", "v3//certificates", nil, isTemplateError},
+		{"literal dot-dot", "v3/pay/../refund/domestic/refunds", nil, isTemplateError},
+		{"fragment", "v3/certificates#x", nil, isTemplateError},
+		{"empty chain", "", nil, isTemplateError},
 		{"unsupported variable type", "v3/{x}", M{"x": struct{}{}}, isTemplateError},
 	}
 	for _, tc := range cases {

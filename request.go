@@ -147,6 +147,9 @@ func (c *Client) baseURIOption(o M) (string, bool, error) {
 // expandOptions fills the template from the option map, whose keys that
 // are not options must all be variables of the template.
 func expandOptions(method, template string, o M) (string, error) {
+	if err := checkLiteral(template); err != nil {
+		return "", err
+	}
 	uri, used, err := expand(template, o)
 	if err != nil {
 		return "", err

@@ -1018,3 +1018,58 @@ func hasExpression(tmpl, name string) bool {
 }
 
 var simpleLiteral = byteSet(unreservedChars + "/")
+
+// checkLiteral refuses what the text of a template, outside its
+// expressions, would send wrong whatever the values: nothing at all, a
+// whole URL, a fragment (never sent, yet signed), an empty segment inside
+// the path, or a "." or ".." segment. A path may end in "/": the catalog
+// has endpoints that do (v3/applyment4sub/applyment/).
+func checkLiteral(tmpl string) error {
+	if tmpl == "" {
+		return syntaxError(tmpl, "the chain is empty: it names no endpoint")
+	}
+	if len(tmpl) > 8 && (strings.EqualFold(tmpl[:7], "http://") || strings.EqualFold(tmpl[:8], "https://")) {
+		return syntaxError(tmpl, "is a whole URL: Chain takes the path (v3/...), and the host goes in Config.BaseURL or the base_uri option")
+	}
+	depth, start, expr, inPath := 0, 0, false, true
+	for i := 0; i <= len(tmpl); i++ {
+		end := i == len(tmpl)
+		if !end && depth > 0 {
+			if tmpl[i] == '}' {
+				depth--
+			}
+			continue
+		}
+		if !end && tmpl[i] == '#' {
+			return syntaxError(tmpl, "has a fragment ('#' at byte "+strconv.Itoa(i)+"): it is never sent, yet it would be signed")
+		}
+		queryExpr := !end && tmpl[i] == '{' && i+1 < len(tmpl) && (tmpl[i+1] == '?' || tmpl[i+1] == '&')
+		if !end && tmpl[i] == '{' && !queryExpr {
+			depth++
+			expr = true
+			continue
+		}
+		if !inPath || !end && tmpl[i] != '/' && tmpl[i] != '?' && !queryExpr {
+			if queryExpr {
+				depth++
+			}
+			continue
+		}
+		seg, last := tmpl[start:i], end || tmpl[i] != '/'
+		switch {
+		case expr:
+		case seg == "" && !(last && start > 0):
+			return syntaxError(tmpl, "has an empty path segment at byte "+strconv.Itoa(start))
+		case seg == "." || seg == "..":
+			return syntaxError(tmpl, "has a "+strconv.Quote(seg)+" path segment")
+		}
+		start, expr = i+1, false
+		if last {
+			inPath = false
+			if queryExpr {
+				depth++
+			}
+		}
+	}
+	return nil
+}
