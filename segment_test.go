@@ -684,14 +684,14 @@ func TestCheckLiteral(t *testing.T) {
 		"v3/x?a=..":                                               "",
 		"v2/secapi/mch/addInstitutionsub":                         "",
 		"":                                                        "the chain is empty",
-		"https://api.mch.weixin.qq.com/v3/certificates":           "is a whole URL",
-		"HTTP://127.0.0.1:8080/v3/certificates":                   "is a whole URL",
-		"v3//pay/transactions":                                    "empty path segment at byte 3",
-		"/v3/x":                                                   "empty path segment at byte 0",
-		"v3/pay/../refund":                                        `has a ".." path segment`,
-		"v3/./x":                                                  `has a "." path segment`,
-		"v3/x#frag":                                               "has a fragment ('#' at byte 4)",
-		"v3/x?a=1#f":                                              "has a fragment",
+		"https://api.mch.weixin.qq.com/v3/certificates": "is a whole URL",
+		"HTTP://127.0.0.1:8080/v3/certificates":         "is a whole URL",
+		"v3//pay/transactions":                          "empty path segment at byte 3",
+		"/v3/x":                                         "empty path segment at byte 0",
+		"v3/pay/../refund":                              `has a ".." path segment`,
+		"v3/./x":                                        `has a "." path segment`,
+		"v3/x#frag":                                     "has a fragment ('#' at byte 4)",
+		"v3/x?a=1#f":                                    "has a fragment",
 	} {
 		err := checkLiteral(tmpl)
 		switch {
