@@ -24,7 +24,9 @@ var (
 )
 
 // literalAssignments finds the assignments of one literal to a variable,
-// by the variable's source name (PHP's without "$"), in source order.
+// by the variable's source name (PHP's without "$"), in source order: PHP
+// $name = literal; and JS const/let/var name = literal, with several
+// declarators (const a = 'x', b = 2;).
 func literalAssignments(src string) map[string][]literal {
 	out := map[string][]literal{}
 	find := func(re *regexp.Regexp, php bool) {
@@ -36,8 +38,26 @@ func literalAssignments(src string) map[string][]literal {
 			name := src[m[2]:m[3]]
 			line := 1 + strings.Count(src[:m[0]], "\n")
 			s := &scanner{src: src, pos: end, line: line, php: php}
-			if v, ok := readLiteral(s); ok {
+			for {
+				v, at, ok := readLiteral(s)
+				if !ok {
+					break
+				}
+				t := s.next()
+				ends := t.kind == tPunct && t.text == ";" || !php && (t.kind == tEOF || t.line > at)
+				more := !php && t.kind == tPunct && t.text == ","
+				if !ends && !more {
+					break // an expression that starts with a literal: 1 + 2
+				}
 				out[name] = append(out[name], literal{line: line, goV: v})
+				if !more {
+					break
+				}
+				id, eq := s.next(), s.next()
+				if id.kind != tIdent || eq.kind != tPunct || eq.text != "=" {
+					break
+				}
+				name, line = id.text, id.line
 			}
 		}
 	}
@@ -46,36 +66,27 @@ func literalAssignments(src string) map[string][]literal {
 	return out
 }
 
-// readLiteral reads a literal that makes up a whole statement, as Go.
-func readLiteral(s *scanner) (string, bool) {
+// readLiteral reads one literal as Go: a string without interpolation, a
+// number, true, false or null. at is the line it ends on.
+func readLiteral(s *scanner) (v string, at int, ok bool) {
 	t := s.next()
-	var v string
 	switch {
 	case t.kind == tString && !t.interp:
-		v = strconv.Quote(t.text)
+		return strconv.Quote(t.text), s.line, true
 	case t.kind == tNumber:
-		v = goNumber(t.text)
+		return goNumber(t.text), t.line, true
 	case t.kind == tPunct && t.text == "-":
 		n := s.next()
 		if n.kind != tNumber {
-			return "", false
+			return "", 0, false
 		}
-		v = "-" + goNumber(n.text)
+		return "-" + goNumber(n.text), n.line, true
 	case t.kind == tIdent && (t.text == "true" || t.text == "false"):
-		v = t.text
+		return t.text, t.line, true
 	case t.kind == tIdent && (t.text == "null" || t.text == "NULL"):
-		v = "nil"
-	default:
-		return "", false
+		return "nil", t.line, true
 	}
-	end := s.next()
-	switch {
-	case end.kind == tPunct && end.text == ";":
-		return v, true
-	case !s.php && (end.kind == tEOF || end.line > t.line):
-		return v, true // JS without semicolons
-	}
-	return "", false
+	return "", 0, false
 }
 
 // valueBefore is the last literal assigned to source before line, if any.

@@ -257,6 +257,11 @@ $later = 'too late';`,
 			want: []string{`appid := "wxd678efh567hg6787" // line 2`, `n := 3.5 // line 3`, `m := "" // TODO: set m`},
 		},
 		{
+			name: "Node, several declarators",
+			src:  "const appid = 'wx1', mchid = '1230000109', n = 1 + 2, m = 3;\nwxpay.v3.x.post({ appid, mchid, n, m })",
+			want: []string{`appid := "wx1" // line 1`, `mchid := "1230000109" // line 1`, `n := "" // TODO: set n`, `m := "" // TODO: set m`},
+		},
+		{
 			name: "Options.Vars first",
 			src:  "const appid = 'wx1'\nwxpay.v3.x.post({ appid })",
 			vars: map[string]any{"appid": "wx2"},
