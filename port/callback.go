@@ -155,7 +155,15 @@ var printers = map[string]bool{"print_r": true, "var_dump": true, "var_export": 
 func (cb *callback) statement(st stmt) {
 	switch st.kind {
 	case "echo":
-		cb.print(st.line, st.args...)
+		// echo x, PHP_EOL; prints a line, as fmt.Println does.
+		args := st.args
+		for len(args) > 1 {
+			if id, ok := args[len(args)-1].(*ident); !ok || id.name != "PHP_EOL" {
+				break
+			}
+			args = args[:len(args)-1]
+		}
+		cb.print(st.line, args...)
 		return
 	case "return":
 		if st.x != nil {

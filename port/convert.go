@@ -206,6 +206,9 @@ func (c *converter) snippet(f found) {
 		return
 	}
 	mark := len(c.diags)
+	for _, d := range f.notes {
+		c.report(d.Line, "%s", d.Message)
+	}
 	n := len(c.snippets) + 1
 	suffix := ""
 	if n > 1 {
@@ -404,6 +407,8 @@ func (c *converter) value(e expr, isMap bool) string {
 			return e.name
 		case "null", "undefined", "NULL":
 			return "nil"
+		case "PHP_EOL":
+			return `"\n"`
 		}
 		return c.freeVar(e.name, isMap)
 	case *phpVar:

@@ -198,7 +198,8 @@ type found struct {
 	php    bool
 	line   int
 	stmt   stmt
-	follow []stmt // later statements that use what the snippet assigned
+	follow []stmt       // later statements that use what the snippet assigned
+	notes  []Diagnostic // what around the snippet is not ported
 }
 
 var (
@@ -254,6 +255,14 @@ func findSnippets(src string) ([]found, []Diagnostic) {
 			}
 			f.follow = append(f.follow, next)
 			end = q.tok.off
+		}
+		// A try block's catch handles what the Go code handles with
+		// log.Fatal: say so rather than drop it silently.
+		q := &scanner{src: src, pos: end, line: 1 + strings.Count(src[:end], "\n"), php: cd.php}
+		if t := q.next(); t.kind == tPunct && t.text == "}" {
+			if c := q.next(); c.kind == tIdent && c.text == "catch" {
+				f.notes = append(f.notes, Diagnostic{c.line, "the catch block is not ported: an error ends the program (log.Fatal)"})
+			}
 		}
 		out = append(out, f)
 		consumed = end

@@ -75,6 +75,23 @@ $instance->v3->marketing->busifavor->coupons->return->post(['json' => []]);`,
 			},
 		},
 		{
+			name: "try and catch, echo with PHP_EOL",
+			src: `try {
+    $resp = $instance->chain('v3/pay/transactions/native')->post(['json' => ['mchid' => '1230000109', 'sep' => PHP_EOL]]);
+    echo $resp->getStatusCode(), PHP_EOL;
+    echo $resp->getBody(), PHP_EOL, PHP_EOL;
+} catch (\Exception $e) {
+    echo $e->getMessage(), PHP_EOL;
+}`,
+			want: []string{
+				"// port: line 5: the catch block is not ported: an error ends the program (log.Fatal)",
+				`"sep":   "\n",`,
+				"fmt.Println(resp.StatusCode)\n",
+				"fmt.Println(string(resp.Body))\n",
+			},
+			diags: []string{"line 5: the catch block is not ported"},
+		},
+		{
 			name: "PHP free variables and base_uri",
 			src:  `$instance['v3/refund/domestic/refunds/{out_refund_no}']->get(['out_refund_no' => $outRefundNo, 'base_uri' => 'https://api2.mch.weixin.qq.com/']);`,
 			want: []string{
