@@ -27,14 +27,14 @@ type binding struct {
 // callback ports what a snippet does with its response: a then callback
 // and the statements that follow a sync call.
 type callback struct {
-	c        *converter
-	resp     string // resp, resp2, ...
-	err      string // err, err2, ...
-	suffix   string // "", "2", ...
-	env      map[string]binding
-	out      strings.Builder
-	usedResp bool
-	fields   string // the Go variable of the XML fields, once made
+	c      *converter
+	resp   string // resp, resp2, ...
+	err    string // err, err2, ...
+	suffix string // "", "2", ...
+	env    map[string]binding
+	out    strings.Builder
+	fields string // the Go variable of the XML fields, once made
+	result expr   // what the then callback's result is assigned to ($res = ...->then(...)->wait()), if anything
 }
 
 // key is the env key of a name: PHP variables keep their "$".
@@ -106,7 +106,6 @@ func (cb *callback) field(b binding, name string, line int) (binding, bool) {
 }
 
 func (cb *callback) goResp(format string) binding {
-	cb.usedResp = true
 	return binding{kind: kGo, code: fmt.Sprintf(format, cb.resp)}
 }
 
@@ -145,7 +144,7 @@ func (cb *callback) then(e expr) {
 			cb.statement(stmt{line: fn.result.pos(), kind: "expr", x: c})
 			return
 		}
-		cb.print(fn.result.pos(), fn.result)
+		cb.statement(stmt{line: fn.result.pos(), kind: "return", x: fn.result})
 	}
 }
 
@@ -166,7 +165,15 @@ func (cb *callback) statement(st stmt) {
 		cb.print(st.line, args...)
 		return
 	case "return":
-		if st.x != nil {
+		switch {
+		case st.x == nil:
+		case cb.result != nil:
+			// The callback's result is the assigned variable's value:
+			// the statements after the call use it.
+			if b, ok := cb.eval(st.x); ok {
+				cb.bind(cb.result, b)
+			}
+		default:
 			cb.print(st.line, st.x)
 		}
 		return
@@ -179,7 +186,7 @@ func (cb *callback) statement(st stmt) {
 		if !ok {
 			return
 		}
-		if b.kind == kGo {
+		if b.kind == kGo && (cb.fields == "" || b.code != cb.fields) {
 			cb.c.report(st.line, "an assignment of a computed value is not ported")
 			return
 		}
@@ -237,10 +244,8 @@ func (cb *callback) render(b binding, print bool) string {
 	case kGo:
 		return b.code
 	case kHeaders:
-		cb.usedResp = true
 		return cb.resp + ".Header"
 	case kJSON:
-		cb.usedResp = true
 		if b.path != "" {
 			return fmt.Sprintf("%s.Get(%q).String()", cb.resp, b.path)
 		}
@@ -249,13 +254,11 @@ func (cb *callback) render(b binding, print bool) string {
 		}
 		return cb.resp + `.Get("@this").Value()`
 	case kBody:
-		cb.usedResp = true
 		if print {
 			return "string(" + cb.resp + ".Body)"
 		}
 		return cb.resp + ".Body"
 	case kBodyString, kResp:
-		cb.usedResp = true
 		return "string(" + cb.resp + ".Body)"
 	}
 	return "nil"
@@ -380,7 +383,6 @@ func (cb *callback) bound(key string) bool {
 func (cb *callback) xmlFields() string {
 	if cb.fields == "" {
 		cb.fields = "fields" + cb.suffix
-		cb.usedResp = true
 		fmt.Fprintf(&cb.out, "%s := %s.Fields\n", cb.fields, cb.resp)
 	}
 	return cb.fields

@@ -3,6 +3,8 @@ package port
 import (
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	goparser "go/parser"
 	"go/token"
 	"math"
 	"slices"
@@ -249,10 +251,13 @@ func (c *converter) snippet(f found) {
 	// What the snippet does with the response.
 	cb := &callback{c: c, resp: sn.Resp, err: errName, suffix: suffix, env: map[string]binding{}}
 	if f.stmt.kind == "assign" {
-		if len(r.thens) > 0 {
-			c.report(f.line, "the variable assigned is the callback's result; it is not ported")
-		} else {
+		switch len(r.thens) {
+		case 0:
 			cb.bind(f.stmt.target, binding{kind: kResp})
+		case 1:
+			cb.result = f.stmt.target
+		default:
+			c.report(f.line, "the variable assigned is the result of several callbacks; it is not ported")
 		}
 	}
 	for i, t := range r.thens {
@@ -269,8 +274,11 @@ func (c *converter) snippet(f found) {
 		cb.statement(st)
 	}
 	w.WriteString(cb.out.String())
-	if !cb.usedResp {
-		fmt.Fprintf(w, "_ = %s\n", sn.Resp)
+	// Declared and not otherwise used, a variable would not compile.
+	for _, name := range []string{sn.Resp, cb.fields} {
+		if name != "" && !mentions(w.String(), name, 2) {
+			fmt.Fprintf(w, "_ = %s\n", name)
+		}
 	}
 
 	// The header names the snippet and what of it was not ported, so the
@@ -699,4 +707,22 @@ func (c *converter) goValue(v any) string {
 		return b.String()
 	}
 	return fmt.Sprintf("%#v", v)
+}
+
+// mentions reports whether the Go statements code use the identifier name
+// at least n times, as the parser sees it (not in strings or comments). If
+// code does not parse, it says yes: the formatter will report the code.
+func mentions(code, name string, n int) bool {
+	f, err := goparser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+code+"\n}\n", 0)
+	if err != nil {
+		return true
+	}
+	count := 0
+	ast.Inspect(f, func(node ast.Node) bool {
+		if id, ok := node.(*ast.Ident); ok && id.Name == name {
+			count++
+		}
+		return count < n
+	})
+	return count >= n
 }

@@ -42,6 +42,7 @@ import (
 	"errors"
 	"fmt"
 	"go/format"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -203,7 +204,7 @@ type found struct {
 }
 
 var (
-	phpStart = regexp.MustCompile(`(?:\$[A-Za-z_]\w*\s*=\s*)?\$[A-Za-z_]\w*\s*(?:->\s*(?:v2|v3|hk|global|chain)\b|->\s*\{|\[\s*['"])`)
+	phpStart = regexp.MustCompile(`(?:\$[A-Za-z_]\w*\s*=\s*)?\$[A-Za-z_]\w*\s*(?:->\s*(?:v2|v3|hk|global|chain)\b|->\s*\{|\[\s*['"]/?(?:v2|v3|hk|global)\b)`)
 	jsStart  = regexp.MustCompile("(?:(?:const|let|var)\\s+(?:[A-Za-z_$][\\w$]*|\\{[^;=]*\\})\\s*=\\s*)?(?:await\\s+)?\\b[A-Za-z_$][\\w$]*\\s*(?:\\.\\s*(?:v2|v3|hk|global)\\b|\\.\\s*chain\\s*\\(|\\[\\s*['\"`](?:v2|v3|hk|global))")
 )
 
@@ -255,6 +256,9 @@ func findSnippets(src string) ([]found, []Diagnostic) {
 			}
 			f.follow = append(f.follow, next)
 			end = q.tok.off
+			// What a follow-up assigns is followed too: $a = toArray(...);
+			// then print_r($a['x']).
+			maps.Copy(names, assigned(next))
 		}
 		// A try block's catch handles what the Go code handles with
 		// log.Fatal: say so rather than drop it silently.

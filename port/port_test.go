@@ -2,11 +2,28 @@ package port
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/wxpay-go/wechatpay/internal/tempmodule"
 )
 
 func TestConvert(t *testing.T) {
+	var programs [][]byte // every case as a whole program, to compile
+	defer func() {
+		if testing.Short() || t.Failed() {
+			return
+		}
+		// What the porter prints compiles, whatever it could not port.
+		m := tempmodule.New(t)
+		for i, code := range programs {
+			m.Write(t, fmt.Sprintf("case%d/main.go", i), code)
+		}
+		if out, err := m.Go("vet", "./..."); err != nil {
+			t.Errorf("the ported programs do not compile: %v\n%s", err, out)
+		}
+	}()
 	for _, tc := range []struct {
 		name  string
 		src   string
@@ -92,6 +109,27 @@ $instance->v3->marketing->busifavor->coupons->return->post(['json' => []]);`,
 			diags: []string{"line 5: the catch block is not ported"},
 		},
 		{
+			name: "the then callback's result assigned, and a value read from the XML fields",
+			src: `$res = $instance->v3->pay->transactions->native->postAsync(['json' => []])->then(static function($response) {
+    return json_decode($response->getBody(), true);
+})->wait();
+print_r($res);
+$r = $instance->v2->pay->orderquery->post(['xml' => ['appid' => 'wx1']]);
+$a = \WeChatPay\Transformer::toArray((string) $r->getBody());
+print_r($a['trade_state']);`,
+			want: []string{
+				"fmt.Println(string(resp.Body))\n\n// PHP, line 5",
+				"fields2 := resp2.Fields\nfmt.Println(fields2[\"trade_state\"])\n",
+			},
+		},
+		{
+			name: "a result that nothing uses",
+			src: `$res = $instance->v3->pay->transactions->native->postAsync(['json' => []])->then(function($r) { return $r->getStatusCode(); })->wait();
+$r = $instance->v2->pay->orderquery->post(['xml' => []]);
+$a = \WeChatPay\Transformer::toArray((string) $r->getBody());`,
+			want: []string{"}\n_ = resp\n", "fields2 := resp2.Fields\n_ = fields2\n"},
+		},
+		{
 			name: "PHP free variables and base_uri",
 			src:  `$instance['v3/refund/domestic/refunds/{out_refund_no}']->get(['out_refund_no' => $outRefundNo, 'base_uri' => 'https://api2.mch.weixin.qq.com/']);`,
 			want: []string{
@@ -141,6 +179,9 @@ $instance->v3->marketing->busifavor->coupons->return->post(['json' => []]);`,
 			want: []string{`typeValue := ""`, `ctxValue := ""`, `respValue := ""`, `"type": typeValue,`},
 		},
 	} {
+		if prog, err := Convert([]byte(tc.src), Options{Main: true}); err == nil {
+			programs = append(programs, prog.Code)
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Convert([]byte(tc.src), Options{})
 			if err != nil && !(errors.Is(err, ErrNoSnippet) && len(tc.want) == 0) {
