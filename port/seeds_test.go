@@ -2,9 +2,6 @@ package port_test
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
@@ -184,39 +181,12 @@ func TestSeedAsProgram(t *testing.T) {
 	}
 }
 
-// writeConfig writes a config file for srv as a merchant would: PEM files
-// and ids.
+// writeConfig writes the files of srv's merchant and a config file naming
+// them.
 func writeConfig(t *testing.T, srv *wxpaytest.Server) string {
 	t.Helper()
-	dir := t.TempDir()
-	write := func(name, typ string, der []byte) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(srv.MerchantKey)
+	path, err := srv.WriteConfig(t.TempDir())
 	if err != nil {
-		t.Fatal(err)
-	}
-	pubDER, err := x509.MarshalPKIXPublicKey(srv.PlatformPublicKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := json.Marshal(configfile.File{
-		MchID:      srv.MchID,
-		Serial:     srv.MerchantSerial,
-		PrivateKey: write("apiclient_key.pem", "PRIVATE KEY", keyDER),
-		Certs:      map[string]string{srv.PlatformKeyID: "file://" + write("pub_key.pem", "PUBLIC KEY", pubDER)},
-		BaseURL:    srv.URL,
-		RootCA:     write("ca.pem", "CERTIFICATE", srv.Certificate().Raw),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, "config.json")
-	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path

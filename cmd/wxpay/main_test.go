@@ -49,7 +49,7 @@ func TestDemo(t *testing.T) {
 // them, as wxpay serve does.
 func writeConfig(t *testing.T, srv *wxpaytest.Server) string {
 	t.Helper()
-	path, err := writeServerFiles(t.TempDir(), srv)
+	path, err := srv.WriteConfig(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

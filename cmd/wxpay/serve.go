@@ -2,14 +2,10 @@ package main
 
 import (
 	"context"
-	"crypto/x509"
-	"encoding/json"
-	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/wxpay-go/wechatpay/wxpaytest"
@@ -52,7 +48,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready f
 		return fail(err)
 	}
 	defer srv.Close()
-	config, err := writeServerFiles(*dir, srv)
+	config, err := srv.WriteConfig(*dir)
 	if err != nil {
 		return fail(err)
 	}
@@ -115,50 +111,4 @@ func showRequests(w io.Writer, reqs []wxpaytest.Received, shown int) int {
 		fmt.Fprintf(w, "%s %s -> %s\n", r.Method, r.Target, verdict)
 	}
 	return len(reqs)
-}
-
-// writeServerFiles writes srv's merchant files to dir as WeChat Pay hands
-// them out (apiclient_key.pem, apiclient_cert.pem, pub_key.pem), the
-// server's certificate (ca.pem), and config.json naming them all, and
-// returns the config file's path.
-func writeServerFiles(dir string, srv *wxpaytest.Server) (string, error) {
-	keyDER, err := x509.MarshalPKCS8PrivateKey(srv.MerchantKey)
-	if err != nil {
-		return "", err
-	}
-	pubDER, err := x509.MarshalPKIXPublicKey(srv.PlatformPublicKey())
-	if err != nil {
-		return "", err
-	}
-	files := []struct {
-		name, typ string
-		der       []byte
-	}{
-		{"apiclient_key.pem", "PRIVATE KEY", keyDER},
-		{"apiclient_cert.pem", "CERTIFICATE", srv.Config().Merchant.Certificate[0]},
-		{"pub_key.pem", "PUBLIC KEY", pubDER},
-		{"ca.pem", "CERTIFICATE", srv.Certificate().Raw},
-	}
-	path := make(map[string]string, len(files))
-	for _, f := range files {
-		path[f.name] = filepath.Join(dir, f.name)
-		if err := os.WriteFile(path[f.name], pem.EncodeToMemory(&pem.Block{Type: f.typ, Bytes: f.der}), 0o600); err != nil {
-			return "", err
-		}
-	}
-	data, err := json.MarshalIndent(fileConfig{
-		MchID:        srv.MchID,
-		Serial:       srv.MerchantSerial,
-		PrivateKey:   path["apiclient_key.pem"],
-		Certs:        map[string]string{srv.PlatformKeyID: path["pub_key.pem"]},
-		Secret:       srv.Secret,
-		MerchantCert: path["apiclient_cert.pem"],
-		BaseURL:      srv.URL,
-		RootCA:       path["ca.pem"],
-	}, "", "  ")
-	if err != nil {
-		return "", err
-	}
-	config := filepath.Join(dir, "config.json")
-	return config, os.WriteFile(config, append(data, '\n'), 0o600)
 }
