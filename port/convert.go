@@ -290,7 +290,7 @@ func (c *converter) snippet(f found) {
 	notPorted := slices.Clone(c.diags[mark:])
 	slices.SortStableFunc(notPorted, func(a, b Diagnostic) int { return a.Line - b.Line })
 	for _, d := range notPorted {
-		fmt.Fprintf(&c.code, "// port: %s\n", strings.ReplaceAll(d.String(), "\n", " "))
+		fmt.Fprintf(&c.code, "// port: %s\n", commentText(d.String()))
 	}
 	c.code.WriteString(w.String())
 	c.snippets = append(c.snippets, sn)
@@ -627,7 +627,7 @@ func (c *converter) body() string {
 			c.imports[modulePath] = true
 			zero = "wechatpay.M{}"
 		}
-		fmt.Fprintf(&b, "%s := %s // TODO: set %s\n", v.goName, zero, v.source)
+		fmt.Fprintf(&b, "%s := %s // TODO: set %s\n", v.goName, zero, commentText(v.source))
 	}
 	if len(c.free) > 0 {
 		b.WriteByte('\n')
@@ -725,4 +725,11 @@ func mentions(code, name string, n int) bool {
 		return count < n
 	})
 	return count >= n
+}
+
+// commentText makes text from the source fit on a Go comment line: one
+// line, and valid UTF-8, which Go source must be.
+func commentText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 }
