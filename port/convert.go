@@ -31,6 +31,11 @@ type converter struct {
 	taken   map[string]bool
 	lits    map[string][]literal // literal assignments in the source, by variable
 	line    int                  // the line of the snippet being ported
+
+	// Sensitive fields (encrypt.go).
+	encryptors       map[string]string // closures that call Rsa::encrypt -> their key variable
+	encryptKey       string            // the Go name of the key, once a field is encrypted
+	encryptKeySource string            // the key's name in the source
 }
 
 type freeVar struct {
@@ -434,6 +439,9 @@ func (c *converter) value(e expr, isMap bool) string {
 	case *arrayLit:
 		return c.composite(e)
 	}
+	if text, key, ok := c.isRsaEncrypt(e); ok {
+		return c.encrypt(e.pos(), text, key)
+	}
 	c.report(e.pos(), "%s is not ported; nil is sent in its place", describeExpr(e))
 	return "nil"
 }
@@ -570,6 +578,7 @@ func (c *converter) forgetFree(mark int) {
 var reservedNames = map[string]bool{
 	"ctx": true, "client": true, "wechatpay": true, "fmt": true, "log": true, "context": true,
 	"flag": true, "configfile": true, "transformer": true, "config": true, "err": true, "resp": true, "fields": true,
+	"keys": true, "sensitive": true, "encrypt": true, "ciphertext": true, "text": true,
 }
 
 // predeclared are Go's predeclared identifiers.
@@ -613,6 +622,9 @@ func goIdent(s string) string {
 // body assembles the free variables' declarations and the snippets.
 func (c *converter) body() string {
 	var b strings.Builder
+	if c.encryptKey != "" {
+		b.WriteString(c.encryptHelper())
+	}
 	for _, v := range c.free {
 		if val, ok := c.opts.Vars[v.source]; ok {
 			fmt.Fprintf(&b, "%s := %s\n", v.goName, c.goValue(val))

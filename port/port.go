@@ -110,6 +110,7 @@ func Convert(src []byte, opts Options) (Result, error) {
 	c := &converter{tree: tree, opts: opts, imports: map[string]bool{}, goNames: map[string]string{}, taken: map[string]bool{}}
 	c.diags = diags
 	c.lits = literalAssignments(string(src))
+	c.encryptors = encryptors(string(src))
 	for _, sn := range found {
 		c.snippet(sn)
 	}

@@ -130,6 +130,34 @@ $a = \WeChatPay\Transformer::toArray((string) $r->getBody());`,
 			want: []string{"}\n_ = resp\n", "fields2 := resp2.Fields\n_ = fields2\n"},
 		},
 		{
+			name: "sensitive fields through an encryptor closure (the PHP README)",
+			src: `$encryptor = static function(string $msg) use ($platformPublicKeyInstance): string {
+    return Rsa::encrypt($msg, $platformPublicKeyInstance);
+};
+$resp = $instance->chain('v3/applyment4sub/applyment/')->post([
+    'json' => ['contact_info' => ['contact_name' => $encryptor('张三'), 'mobile_phone' => $encryptor($phone)]],
+    'headers' => ['Wechatpay-Serial' => $platformCertificateSerial],
+]);`,
+			want: []string{
+				`platformPublicKeyInstance, err := keys.PublicKey("/path/to/pub_key.pem") // TODO: the WeChat Pay public key (platformPublicKeyInstance in the source): a path or the PEM text`,
+				"encrypt := func(text string) string {", "sensitive.Encrypt(platformPublicKeyInstance, text)",
+				`phone := ""`,
+				`"contact_name": encrypt("张三"),`, `"mobile_phone": encrypt(phone),`,
+				`"Wechatpay-Serial": platformCertificateSerial,`,
+			},
+		},
+		{
+			name: "sensitive fields with Rsa.encrypt (Node) and \\WeChatPay\\Crypto\\Rsa::encrypt (PHP)",
+			src: `wxpay.v3.applyment4sub.applyment._empty_.post({ contact_info: { contact_name: Rsa.encrypt('张三', platformPublicKey) } });
+$instance->v3->applyment4sub->applyment->_empty_->post(['json' => ['id_card_name' => \WeChatPay\Crypto\Rsa::encrypt('李四', $otherKey)]]);`,
+			want: []string{
+				`platformPublicKey, err := keys.PublicKey(`,
+				`"contact_name": encrypt("张三"),`,
+				`"id_card_name": encrypt("李四"),`,
+			},
+			diags: []string{"line 2: encryption with another key than platformPublicKey is ported as encryption with platformPublicKey"},
+		},
+		{
 			name: "PHP free variables and base_uri",
 			src:  `$instance['v3/refund/domestic/refunds/{out_refund_no}']->get(['out_refund_no' => $outRefundNo, 'base_uri' => 'https://api2.mch.weixin.qq.com/']);`,
 			want: []string{
