@@ -442,6 +442,14 @@ func (c *converter) value(e expr, isMap bool) string {
 	if text, key, ok := c.isRsaEncrypt(e); ok {
 		return c.encrypt(e.pos(), text, key)
 	}
+	switch formatterCall(e) {
+	case "nonce":
+		c.imports[modulePath+"/signer"] = true
+		return "signer.Nonce()" // 32 characters of [0-9A-Za-z], as Formatter::nonce()
+	case "timestamp":
+		c.imports["time"] = true
+		return "time.Now().Unix()"
+	}
 	c.report(e.pos(), "%s is not ported; nil is sent in its place", describeExpr(e))
 	return "nil"
 }
@@ -578,7 +586,7 @@ func (c *converter) forgetFree(mark int) {
 var reservedNames = map[string]bool{
 	"ctx": true, "client": true, "wechatpay": true, "fmt": true, "log": true, "context": true,
 	"flag": true, "configfile": true, "transformer": true, "config": true, "err": true, "resp": true, "fields": true,
-	"keys": true, "sensitive": true, "encrypt": true, "ciphertext": true, "text": true,
+	"keys": true, "sensitive": true, "encrypt": true, "ciphertext": true, "text": true, "signer": true, "time": true,
 }
 
 // predeclared are Go's predeclared identifiers.
@@ -744,4 +752,35 @@ func mentions(code, name string, n int) bool {
 func commentText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+}
+
+// formatterCall names the Formatter helper e calls without arguments, PHP
+// \WeChatPay\Formatter::nonce() or Node Formatter.nonce(): "nonce",
+// "timestamp", or "" for anything else.
+func formatterCall(e expr) string {
+	var class, method string
+	switch e := e.(type) {
+	case *staticCall:
+		if len(e.args) != 0 {
+			return ""
+		}
+		class, method = e.class, e.method
+	case *call:
+		m, ok := e.fn.(*member)
+		if !ok || m.index != nil || len(e.args) != 0 {
+			return ""
+		}
+		id, ok := m.x.(*ident)
+		if !ok {
+			return ""
+		}
+		class, method = id.name, m.name
+	}
+	if class != "Formatter" && !strings.HasSuffix(class, `\Formatter`) {
+		return ""
+	}
+	if method == "nonce" || method == "timestamp" {
+		return method
+	}
+	return ""
 }

@@ -158,6 +158,12 @@ $instance->v3->applyment4sub->applyment->_empty_->post(['json' => ['id_card_name
 			diags: []string{"line 2: encryption with another key than platformPublicKey is ported as encryption with platformPublicKey"},
 		},
 		{
+			name: "Formatter nonce and timestamp, PHP and Node",
+			src: `$instance->v2->pay->micropay->post(['xml' => ['nonce_str' => \WeChatPay\Formatter::nonce(), 'time_start' => Formatter::timestamp()]]);
+wxpay.v2.pay.micropay({ nonce_str: Formatter.nonce(), sign_type: 'HMAC-SHA256' });`,
+			want: []string{`"nonce_str":  signer.Nonce(),`, `"time_start": time.Now().Unix(),`, `"nonce_str": signer.Nonce(),`},
+		},
+		{
 			name: "PHP free variables and base_uri",
 			src:  `$instance['v3/refund/domestic/refunds/{out_refund_no}']->get(['out_refund_no' => $outRefundNo, 'base_uri' => 'https://api2.mch.weixin.qq.com/']);`,
 			want: []string{
