@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/wxpay-go/wechatpay"
 	"github.com/wxpay-go/wechatpay/aescipher"
 	"github.com/wxpay-go/wechatpay/signer"
 	"github.com/wxpay-go/wechatpay/transformer"
@@ -143,5 +144,30 @@ func TestNotifyV2Shape(t *testing.T) {
 	}
 	if _, err := srv.NotifyV2Refund(context.Background(), hs.URL, nil, wxpaytest.MissingSign); err == nil {
 		t.Error("MissingSign accepted for a refund callback")
+	}
+}
+
+func TestPayEdges(t *testing.T) {
+	srv := wxpaytest.NewServer()
+	defer srv.Close()
+	ctx := context.Background()
+	if _, err := srv.Pay(ctx, "no-such-order"); err == nil || !strings.Contains(err.Error(), `no order "no-such-order"`) {
+		t.Errorf("unknown order: %v", err)
+	}
+	// A fixture order has no notify_url: paid, and no callback.
+	if resp, err := srv.Pay(ctx, fixtureOrder); resp != nil || err != nil || srv.TradeState(fixtureOrder) != "SUCCESS" {
+		t.Errorf("fixture: %v, %v, state %s", resp, err, srv.TradeState(fixtureOrder))
+	}
+	// A notify_url off this machine: paid, and the callback refused.
+	const no = "1217752501201407033233368021"
+	_, err := srv.Client().Chain("v3/pay/transactions/native").Post(ctx, wechatpay.M{"json": wechatpay.M{
+		"appid": srv.AppID, "mchid": srv.MchID, "description": "d", "out_trade_no": no,
+		"notify_url": "https://www.weixin.qq.com/wxpay/pay.php", "amount": wechatpay.M{"total": 1},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Pay(ctx, no); err == nil || !strings.Contains(err.Error(), "loopback") || srv.TradeState(no) != "SUCCESS" {
+		t.Errorf("remote notify_url: %v, state %s", err, srv.TradeState(no))
 	}
 }

@@ -1,6 +1,7 @@
 package wxpaytest
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -20,6 +21,7 @@ const (
 type order struct {
 	appid, mchid, outTradeNo, transactionID string
 	tradeType, state, description           string
+	notifyURL                               string // where Pay sends the payment callback
 	total                                   int64
 	successTime                             time.Time
 }
@@ -78,6 +80,27 @@ func (s *Server) SetPaid(outTradeNo string) error {
 	return nil
 }
 
+// Pay marks a direct order paid, as SetPaid does, and then, as WeChat Pay
+// does when a payer pays, sends its TRANSACTION.SUCCESS callback (see
+// Notify) to the notify_url the order was placed with, the resource being
+// the order as the query APIs show it. It returns the merchant's reply to
+// the callback, or nil if the order has no notify_url (the fixtures). The
+// notify_url must be on the loopback interface; otherwise the order is
+// paid and the error says the callback was not sent.
+func (s *Server) Pay(ctx context.Context, outTradeNo string) (*http.Response, error) {
+	if err := s.SetPaid(outTradeNo); err != nil {
+		return nil, fmt.Errorf("wxpaytest: Pay: no order %q", outTradeNo)
+	}
+	s.mu.Lock()
+	o := s.book.orders[outTradeNo]
+	target, resource := o.notifyURL, o.transaction()
+	s.mu.Unlock()
+	if target == "" {
+		return nil, nil
+	}
+	return s.Notify(ctx, target, "TRANSACTION.SUCCESS", resource)
+}
+
 // TradeState returns the trade_state of a direct order, or the state of a
 // combine order, by its merchant order number; "" if there is none.
 func (s *Server) TradeState(outTradeNo string) string {
@@ -115,7 +138,7 @@ func (s *Server) native(c call) reply {
 		}
 		f[i] = v
 	}
-	appid, mchid, description, outTradeNo := f[0], f[1], f[2], f[3]
+	appid, mchid, description, outTradeNo, notifyURL := f[0], f[1], f[2], f[3], f[4]
 	total := gjson.GetBytes(c.body, "amount.total")
 	switch {
 	case !total.Exists() || total.Type == gjson.Null:
@@ -147,6 +170,7 @@ func (s *Server) native(c call) reply {
 		appid: appid, mchid: mchid, outTradeNo: outTradeNo,
 		transactionID: fmt.Sprintf("4200%s%016d", now.Format("20060102"), s.book.txSeq),
 		tradeType:     "NATIVE", state: "NOTPAY", description: description, total: total.Int(),
+		notifyURL: notifyURL,
 	})
 	return ok(struct {
 		CodeURL string `json:"code_url"`
@@ -176,6 +200,12 @@ func (s *Server) query(c call, find func(*orderBook, string) *order) reply {
 	if o == nil {
 		return orderNotExist(c.params[0])
 	}
+	return ok(o.transaction())
+}
+
+// transaction is an order as the query APIs and the payment callback
+// show it.
+func (o *order) transaction() any {
 	type amount struct {
 		Total         int64  `json:"total"`
 		PayerTotal    *int64 `json:"payer_total,omitempty"`
@@ -209,7 +239,7 @@ func (s *Server) query(c call, find func(*orderBook, string) *order) reply {
 		out.SuccessTime = o.successTime.In(chinaTime).Format(time.RFC3339)
 		out.Payer = &payer{OpenID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
 	}
-	return ok(out)
+	return out
 }
 
 // chinaTime is the zone of WeChat Pay's timestamps, +08:00.
