@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			return 0
 		case "serve":
-			return serve(ctx, args[1:], stdout, stderr, nil)
+			return serve(ctx, args[1:], os.Stdin, stdout, stderr, nil)
 		case "crt":
 			return crt(ctx, args[1:], stdout, stderr)
 		case "port":
@@ -67,6 +67,7 @@ const usage = `usage:
   wxpay serve [-dir DIR] [-addr 127.0.0.1:PORT]
       Run the built-in test server until Ctrl-C, for programs in any language: write its
       merchant keys, certificates and a config.json to DIR, and print each request it gets.
+      Typing "pay OUT_TRADE_NO" pays an order and sends its callback to its notify_url.
   wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']...
         [-f name=value]... [-security] [-v] URI
       Send one request. URI is a chain such as v3/pay/transactions/id/{transaction_id};

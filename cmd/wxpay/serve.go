@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/wxpay-go/wechatpay/wxpaytest"
@@ -14,9 +16,11 @@ import (
 // serve runs the built-in test server until ctx ends, for requests from
 // other programs and languages: it writes the merchant's files and a
 // config file to a directory, says how to use them, and prints each
-// request the server gets with what it made of it. ready, if not nil, is
-// called with the config file's path once the server is up.
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(config string)) int {
+// request the server gets with what it made of it. A line "pay
+// OUT_TRADE_NO" on stdin pays that order and sends its payment callback to
+// its notify_url. ready, if not nil, is called with the config file's path
+// once the server is up.
+func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, ready func(config string)) int {
 	fs := flag.NewFlagSet("wxpay serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
@@ -62,13 +66,29 @@ try, from another terminal:
   wxpay -c %s -f appid=%s -f mch_id=%s -f out_trade_no=1217752501201407033233368018 v2/pay/orderquery
   wxpay crt -c %s -k %s -o %s
 
-Keys and certificates are new on every start. Ctrl-C stops the server.
+Type "pay OUT_TRADE_NO" here to pay a Native order: its TRANSACTION.SUCCESS callback
+goes to its notify_url (on this machine). Keys and certificates are new on every
+start. Ctrl-C stops the server.
 
 `, srv.URL, srv.MchID, srv.AppID, srv.V2MchID, srv.V2AppID, srv.PlatformKeyID, srv.APIv3Key, *dir,
 		config, srv.MchID, config, srv.AppID, srv.MchID, config, srv.APIv3Key, *dir)
 	if ready != nil {
 		ready(config)
 	}
+
+	// Commands come from stdin; a line is handled in this loop, so that
+	// what it prints does not interleave with the requests.
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(stdin)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 
 	// The server records requests; show them as they come.
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -82,7 +102,30 @@ Keys and certificates are new on every start. Ctrl-C stops the server.
 			return 0
 		case <-tick.C:
 			shown = showRequests(stdout, srv.Requests(), shown)
+		case line := <-lines:
+			shown = showRequests(stdout, srv.Requests(), shown)
+			command(ctx, srv, line, stdout)
 		}
+	}
+}
+
+// command carries out a line typed at the server.
+func command(ctx context.Context, srv *wxpaytest.Server, line string, w io.Writer) {
+	fields := strings.Fields(line)
+	switch {
+	case len(fields) == 0:
+	case fields[0] == "pay" && len(fields) == 2:
+		resp, err := srv.Pay(ctx, fields[1])
+		switch {
+		case err != nil:
+			fmt.Fprintln(w, "pay:", err)
+		case resp == nil:
+			fmt.Fprintf(w, "pay: %s is paid; it has no notify_url, so no callback was sent\n", fields[1])
+		default:
+			fmt.Fprintf(w, "pay: %s is paid; TRANSACTION.SUCCESS callback -> %s\n", fields[1], resp.Status)
+		}
+	default:
+		fmt.Fprintf(w, "unknown command %q; the one command is: pay OUT_TRADE_NO\n", line)
 	}
 }
 

@@ -3,11 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tidwall/gjson"
 )
 
 // wxpay serve runs the test server for other programs: the config file it
@@ -18,10 +23,12 @@ func TestServe(t *testing.T) {
 	defer cancel()
 	dir := filepath.Join(t.TempDir(), "server")
 	var out, errOut bytes.Buffer
+	stdin, typed := io.Pipe()
+	defer typed.Close()
 	configs := make(chan string, 1)
 	exit := make(chan int, 1)
 	go func() {
-		exit <- serve(ctx, []string{"-dir", dir}, &out, &errOut, func(config string) { configs <- config })
+		exit <- serve(ctx, []string{"-dir", dir}, stdin, &out, &errOut, func(config string) { configs <- config })
 	}()
 	var config string
 	select {
@@ -54,6 +61,31 @@ func TestServe(t *testing.T) {
 		}
 	}
 
+	// An order placed with a notify_url on this machine, paid from stdin:
+	// its callback reaches the handler. Each write to the pipe returns once
+	// the line is read, and a line is read only after the one before it
+	// was carried out, so after the two empty lines the commands are done.
+	paid := make(chan string, 1)
+	handler := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		paid <- gjson.GetBytes(body, "event_type").String()
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer handler.Close()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"-c", config, "-d", `{"appid":"wxd678efh567hg6787","mchid":"1230000109","description":"d",` +
+		`"out_trade_no":"N1","notify_url":"` + handler.URL + `/notify","amount":{"total":1}}`, "v3/pay/transactions/native"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("native order: exit %d: %s", code, stderr.String())
+	}
+	for _, line := range []string{"pay N1\n", "pay nope\n", "refund N1\n", "\n", "\n"} {
+		if _, err := io.WriteString(typed, line); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if event := <-paid; event != "TRANSACTION.SUCCESS" {
+		t.Errorf("callback event %q", event)
+	}
+
 	cancel()
 	if code := <-exit; code != 0 {
 		t.Fatalf("serve exited %d: %s", code, errOut.String())
@@ -66,7 +98,11 @@ func TestServe(t *testing.T) {
 			"POST /secapi/pay/reverse -> 200 SYSTEMERROR: 系统超时\n" +
 			"POST /secapi/pay/reverse -> ok\n" +
 			"GET /v3/pay/transactions/out-trade-no/1217752501201407033233368018 -> 400 PARAM_ERROR: query parameter mchid is required\n" +
-			"stopped after 4 request(s)\n",
+			"POST /v3/pay/transactions/native -> ok\n" +
+			"pay: N1 is paid; TRANSACTION.SUCCESS callback -> 204 No Content\n" +
+			"pay: wxpaytest: Pay: no order \"nope\"\n" +
+			"unknown command \"refund N1\"; the one command is: pay OUT_TRADE_NO\n" +
+			"stopped after 5 request(s)\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("serve output lacks %q:\n%s", want, text)
@@ -101,7 +137,7 @@ func TestServeAddr(t *testing.T) {
 	free.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	out.Reset()
-	code := serve(ctx, []string{"-dir", t.TempDir(), "-addr", addr}, &out, &out, func(string) { cancel() })
+	code := serve(ctx, []string{"-dir", t.TempDir(), "-addr", addr}, strings.NewReader(""), &out, &out, func(string) { cancel() })
 	if code != 0 || !strings.Contains(out.String(), "test server https://"+addr+"/\n") {
 		t.Errorf("exit %d: %s", code, out.String())
 	}
