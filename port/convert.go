@@ -33,9 +33,10 @@ type converter struct {
 	line    int                  // the line of the snippet being ported
 
 	// Sensitive fields (encrypt.go).
-	encryptors       map[string]string // closures that call Rsa::encrypt -> their key variable
-	encryptKey       string            // the Go name of the key, once a field is encrypted
-	encryptKeySource string            // the key's name in the source
+	encryptors       map[string]string      // closures that call Rsa::encrypt -> their key variable
+	encryptKey       string                 // the Go name of the key, once a field is encrypted
+	encryptKeySource string                 // the key's name in the source
+	media            map[string]mediaSource // MediaUtil variables (media.go)
 }
 
 type freeVar struct {
@@ -331,7 +332,11 @@ func (c *converter) phpOptions(r *request, tmpl string) []option {
 		case vars[key.v]:
 			opts = append(opts, option{key.v, c.value(it.value, false)})
 		case phpOptionKeys[key.v]:
-			opts = append(opts, option{key.v, c.value(it.value, key.v != "body" && key.v != "base_uri" && key.v != "security" && key.v != "nonceless")})
+			v := c.value(it.value, key.v != "body" && key.v != "base_uri" && key.v != "security" && key.v != "nonceless")
+			if key.v == "headers" && strings.ReplaceAll(v, "\n", "") == "wechatpay.M{}" {
+				continue // nothing left once the client's own headers are left out
+			}
+			opts = append(opts, option{key.v, v})
 		default:
 			c.report(key.line, "option %q is neither a variable of %s nor an option of this client; not ported", key.v, tmpl)
 		}
@@ -442,6 +447,9 @@ func (c *converter) value(e expr, isMap bool) string {
 	if text, key, ok := c.isRsaEncrypt(e); ok {
 		return c.encrypt(e.pos(), text, key)
 	}
+	if method, src, ok := c.mediaCall(e); ok && method == "getStream" {
+		return c.mediaFile(src)
+	}
 	switch formatterCall(e) {
 	case "nonce":
 		c.imports[modulePath+"/signer"] = true
@@ -470,6 +478,9 @@ func (c *converter) composite(a *arrayLit) string {
 			if !ok || it.spread {
 				c.report(it.value.pos(), "an entry without a literal key is not ported")
 				continue
+			}
+			if method, _, ok := c.mediaCall(it.value); ok && method == "getContentType" {
+				continue // the client sets an upload's multipart Content-Type
 			}
 			fmt.Fprintf(&b, "%q: %s,\n", key.v, c.value(it.value, false))
 		}
@@ -587,6 +598,7 @@ var reservedNames = map[string]bool{
 	"ctx": true, "client": true, "wechatpay": true, "fmt": true, "log": true, "context": true,
 	"flag": true, "configfile": true, "transformer": true, "config": true, "err": true, "resp": true, "fields": true,
 	"keys": true, "sensitive": true, "encrypt": true, "ciphertext": true, "text": true, "signer": true, "time": true,
+	"media": true,
 }
 
 // predeclared are Go's predeclared identifiers.

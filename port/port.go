@@ -111,6 +111,7 @@ func Convert(src []byte, opts Options) (Result, error) {
 	c.diags = diags
 	c.lits = literalAssignments(string(src))
 	c.encryptors = encryptors(string(src))
+	c.media = mediaUtils(string(src))
 	for _, sn := range found {
 		c.snippet(sn)
 	}

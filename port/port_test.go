@@ -164,6 +164,21 @@ wxpay.v2.pay.micropay({ nonce_str: Formatter.nonce(), sign_type: 'HMAC-SHA256' }
 			want: []string{`"nonce_str":  signer.Nonce(),`, `"time_start": time.Now().Unix(),`, `"nonce_str": signer.Nonce(),`},
 		},
 		{
+			name: "an upload through MediaUtil (the PHP README)",
+			src: `$media = new \WeChatPay\Util\MediaUtil('/your/file/path/with.extension');
+$resp = $instance->v3->marketing->favor->media->imageUpload->post([
+    'body'    => $media->getStream(),
+    'headers' => ['Content-Type' => $media->getContentType()],
+]);
+$video = new MediaUtil($path);
+$instance->chain('v3/merchant/media/video_upload')->post(['body' => $video->getStream(), 'headers' => ['Content-Type' => $video->getContentType(), 'X-Trace' => 'a']]);`,
+			want: []string{
+				`path := ""`,
+				"resp, err := client.V3().Marketing().Favor().Media().ImageUpload().Post(ctx, wechatpay.M{\n\t\"body\": media.FromFile(\"/your/file/path/with.extension\"),\n})",
+				`"body": media.FromFile(path),`, `"X-Trace": "a",`,
+			},
+		},
+		{
 			name: "PHP free variables and base_uri",
 			src:  `$instance['v3/refund/domestic/refunds/{out_refund_no}']->get(['out_refund_no' => $outRefundNo, 'base_uri' => 'https://api2.mch.weixin.qq.com/']);`,
 			want: []string{
