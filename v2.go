@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -132,10 +133,8 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 			// ToXML writes a key that cannot be an element name as <item>,
 			// as the PHP SDK does inside lists; a field of the request
 			// itself would then reach WeChat Pay under another name.
-			for _, k := range fields.keys() {
-				if !transformer.ValidName(k) {
-					return fail("option xml", fmt.Errorf("field %q is not a valid XML element name; it would be sent as <item>", k))
-				}
+			if k, bad := fields.invalidName(); bad {
+				return fail("option xml", fmt.Errorf("field %q is not a valid XML element name; it would be sent as <item>", k))
 			}
 			if req.Body, err = transformer.ToXML(fields.payload); err != nil {
 				return fail("option xml", err)
@@ -334,26 +333,48 @@ func (p v2Payload) get(key string) (string, bool) {
 	return "", false
 }
 
-// keys lists the names of the fields.
+// keys lists the names of the fields, sorted.
 func (p v2Payload) keys() []string {
-	var keys []string
-	switch x := p.payload.(type) {
-	case nil:
-	case map[string]string:
-		for k := range x {
-			keys = append(keys, k)
-		}
-	case M:
-		for k := range x {
-			keys = append(keys, k)
-		}
-	default:
-		for k := range p.flat {
-			keys = append(keys, k)
+	return slices.Sorted(p.names())
+}
+
+// names yields the names of the fields, in no order.
+func (p v2Payload) names() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		switch x := p.payload.(type) {
+		case nil:
+		case map[string]string:
+			for k := range x {
+				if !yield(k) {
+					return
+				}
+			}
+		case M:
+			for k := range x {
+				if !yield(k) {
+					return
+				}
+			}
+		default:
+			for k := range p.flat {
+				if !yield(k) {
+					return
+				}
+			}
 		}
 	}
-	slices.Sort(keys)
-	return keys
+}
+
+// invalidName returns the first, in sorted order, of the field names that
+// cannot be XML element names, which ToXML would write as <item>.
+func (p v2Payload) invalidName() (string, bool) {
+	bad, found := "", false
+	for k := range p.names() {
+		if !transformer.ValidName(k) && (!found || k < bad) {
+			bad, found = k, true
+		}
+	}
+	return bad, found
 }
 
 // query encodes a GET's fields, sorted by name.
