@@ -572,13 +572,19 @@ func (c *converter) freeVar(source string, isMap bool) string {
 	if name, ok := c.goNames[source]; ok {
 		return name
 	}
-	name := goIdent(source)
+	name := c.newName(goIdent(source))
+	c.goNames[source] = name
+	c.free = append(c.free, freeVar{source: source, goName: name, isMap: isMap, line: c.line})
+	return name
+}
+
+// newName takes a Go name for a variable of the ported code: name, or
+// name with "Value" added until it clashes with nothing.
+func (c *converter) newName(name string) string {
 	for c.taken[name] || reservedNames[name] || token.IsKeyword(name) || predeclared[name] {
 		name += "Value"
 	}
 	c.taken[name] = true
-	c.goNames[source] = name
-	c.free = append(c.free, freeVar{source: source, goName: name, isMap: isMap, line: c.line})
 	return name
 }
 
@@ -770,29 +776,9 @@ func commentText(s string) string {
 // \WeChatPay\Formatter::nonce() or Node Formatter.nonce(): "nonce",
 // "timestamp", or "" for anything else.
 func formatterCall(e expr) string {
-	var class, method string
-	switch e := e.(type) {
-	case *staticCall:
-		if len(e.args) != 0 {
-			return ""
-		}
-		class, method = e.class, e.method
-	case *call:
-		m, ok := e.fn.(*member)
-		if !ok || m.index != nil || len(e.args) != 0 {
-			return ""
-		}
-		id, ok := m.x.(*ident)
-		if !ok {
-			return ""
-		}
-		class, method = id.name, m.name
-	}
-	if class != "Formatter" && !strings.HasSuffix(class, `\Formatter`) {
+	class, method, args := sdkCall(e)
+	if class != "Formatter" || len(args) != 0 || method != "nonce" && method != "timestamp" {
 		return ""
 	}
-	if method == "nonce" || method == "timestamp" {
-		return method
-	}
-	return ""
+	return method
 }

@@ -31,24 +31,34 @@ func encryptors(src string) map[string]string {
 // (Node) with a text and a key, and returns them; or calls a closure of
 // the source that does, with its text.
 func (c *converter) isRsaEncrypt(e expr) (text, key expr, ok bool) {
-	switch e := e.(type) {
-	case *staticCall:
-		if (e.class == "Rsa" || strings.HasSuffix(e.class, `\Rsa`)) && e.method == "encrypt" && len(e.args) == 2 {
-			return e.args[0], e.args[1], true
-		}
-	case *call:
-		if m, ok := e.fn.(*member); ok && m.index == nil && m.name == "encrypt" && len(e.args) == 2 {
-			if id, ok := m.x.(*ident); ok && id.name == "Rsa" {
-				return e.args[0], e.args[1], true
-			}
-		}
-		if v, ok := e.fn.(*phpVar); ok && len(e.args) == 1 {
+	if class, method, args := sdkCall(e); class == "Rsa" && method == "encrypt" && len(args) == 2 {
+		return args[0], args[1], true
+	}
+	if call, ok := e.(*call); ok && len(call.args) == 1 {
+		if v, ok := call.fn.(*phpVar); ok {
 			if keyVar, ok := c.encryptors[v.name]; ok {
-				return e.args[0], &phpVar{line: e.line, name: keyVar}, true
+				return call.args[0], &phpVar{line: call.line, name: keyVar}, true
 			}
 		}
 	}
 	return nil, nil, false
+}
+
+// sdkCall takes apart a call of one of the SDKs' helper classes: PHP
+// \WeChatPay\Crypto\Rsa::encrypt(...) or Node Rsa.encrypt(...) give class
+// "Rsa" and method "encrypt". class is "" for any other expression.
+func sdkCall(e expr) (class, method string, args []expr) {
+	switch e := e.(type) {
+	case *staticCall:
+		return e.class[strings.LastIndexByte(e.class, '\\')+1:], e.method, e.args
+	case *call:
+		if m, ok := e.fn.(*member); ok && m.index == nil {
+			if id, ok := m.x.(*ident); ok {
+				return id.name, m.name, e.args
+			}
+		}
+	}
+	return "", "", nil
 }
 
 // encrypt ports an encryption of text with key to a call of the local
@@ -65,18 +75,14 @@ func (c *converter) encrypt(line int, text, key expr) string {
 	}
 	switch {
 	case c.encryptKey == "":
-		name := goIdent(source)
-		if source == "" {
-			name = "wechatpayPublicKey"
-		}
-		for c.taken[name] || reservedNames[name] || predeclared[name] {
-			name += "Value"
-		}
-		c.taken[name] = true
+		name := "wechatpayPublicKey"
 		if source != "" {
-			c.goNames[source] = name
+			name = goIdent(source)
 		}
-		c.encryptKey, c.encryptKeySource = name, source
+		c.encryptKey, c.encryptKeySource = c.newName(name), source
+		if source != "" {
+			c.goNames[source] = c.encryptKey
+		}
 	case source != "" && source != c.encryptKeySource:
 		c.report(line, "encryption with another key than %s is ported as encryption with %s", c.encryptKeySource, c.encryptKeySource)
 	}
