@@ -5,8 +5,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/wxpay-go/wechatpay/transport"
@@ -67,14 +67,8 @@ func splitURL(u string) (base, uri string, err error) {
 	if host == "" || strings.ContainsAny(host, "?@") {
 		return "", "", fmt.Errorf("%q has no usable host", u)
 	}
-	if scheme == "http" {
-		name := host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			name = h
-		}
-		if !isLoopback(strings.Trim(name, "[]")) {
-			return "", "", fmt.Errorf("%q is plain http to another machine; downloads go over HTTPS", u)
-		}
+	if scheme == "http" && !isLoopback((&url.URL{Host: host}).Hostname()) {
+		return "", "", fmt.Errorf("%q is plain http to another machine; downloads go over HTTPS", u)
 	}
 	n := len(scheme) + len("://") + len(host)
 	if n == len(u) {

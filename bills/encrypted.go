@@ -156,7 +156,7 @@ func DownloadEncrypted(ctx context.Context, client *wechatpay.Client, key crypto
 		if p.err != nil {
 			return links, total, p.err
 		}
-		n, err := copyChecked(w, bytes.NewReader(p.text), "", l.HashValue, "writing bill "+strconv.Itoa(l.BillSequence))
+		n, err := writePart(w, p.text, l)
 		total += n
 		if err != nil {
 			return links, total, err
@@ -179,6 +179,12 @@ func FetchEncrypted(ctx context.Context, client *wechatpay.Client, key crypto.De
 	if err != nil {
 		return 0, err
 	}
+	return writePart(w, text, link)
+}
+
+// writePart writes a decrypted part, un-gzipped if it is gzip, and holds
+// it to the link's digest.
+func writePart(w io.Writer, text []byte, link Link) (int64, error) {
 	return copyChecked(w, bytes.NewReader(text), "", link.HashValue, "writing bill "+strconv.Itoa(link.BillSequence))
 }
 

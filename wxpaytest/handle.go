@@ -49,9 +49,10 @@ type Request struct {
 // other value marshalled. A Body that is an *Error (see Fail) is sent as
 // WeChat Pay's {"code","message"} and recorded as the request's
 // Received.Err; any other Body with a Status of 400 or more is sent as it
-// is and recorded as an *Error too, with the code and message it carries. Every reply is signed, 204s and errors included, except a
-// 2xx reply of an endpoint the catalog marks unsigned (a file download),
-// which is sent unsigned as application/octet-stream, as WeChat Pay does
+// is and recorded as an *Error too, with the code and message it carries.
+// Every reply is signed, 204s and errors included, except a 2xx reply of
+// an endpoint the catalog marks unsigned (a file download), which is sent
+// unsigned as application/octet-stream, as WeChat Pay does
 // (CorruptNextFile applies to it).
 //
 // For APIv2, Fields are the reply's fields: the server adds return_code
