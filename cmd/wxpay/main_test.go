@@ -101,7 +101,7 @@ func TestRequestModeV2(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	if !strings.Contains(stdout.String(), "<trade_state><![CDATA[SUCCESS]]></trade_state>") ||
+	if !strings.Contains(stdout.String(), "<trade_state><![CDATA[SUCCESS]]></trade_state>") || !strings.HasSuffix(stdout.String(), "</xml>\n") ||
 		!strings.Contains(stderr.String(), "(signature verified)") ||
 		!strings.Contains(stderr.String(), `level=DEBUG msg="wechatpay: request" method=POST path=v2/pay/orderquery`) {
 		t.Fatalf("stdout %s\nstderr %s", stdout.String(), stderr.String())
