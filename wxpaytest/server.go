@@ -14,7 +14,8 @@
 // serial_no, a timestamp within 300 seconds of the server clock, a nonce
 // not used before, and an RSA-SHA256 signature by MerchantKey over the
 // request target exactly as received, so a target sent in absolute form
-// fails), Accept: application/json, a User-Agent, and, with a body,
+// fails), an Accept header that takes application/json (*/*,
+// application/* and lists with q-values do), a User-Agent, and, with a body,
 // Content-Type: application/json and valid JSON (multipart/form-data for
 // an upload, signed over its meta part); a Wechatpay-Serial header, if
 // sent, must name PlatformKeyID or a platform certificate. Every reply,

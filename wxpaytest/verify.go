@@ -84,7 +84,7 @@ func (s *Server) checkHeaders(h http.Header, body []byte) *Error {
 		return paramError("User-Agent header is missing")
 	}
 	if !acceptsJSON(h.Values("Accept")) {
-		return paramError("Accept header must be application/json, not %q", strings.Join(h.Values("Accept"), ", "))
+		return paramError("Accept header must accept application/json (application/json, application/* or */*), not %q", strings.Join(h.Values("Accept"), ", "))
 	}
 	if serial := h.Get(signer.HeaderSerial); serial != "" && serial != s.PlatformKeyID && !s.isPlatformSerial(serial) {
 		return paramError("%s %q names no WeChat Pay public key or platform certificate (want %s)", signer.HeaderSerial, serial, s.PlatformKeyID)
@@ -109,13 +109,39 @@ func (s *Server) checkHeaders(h http.Header, body []byte) *Error {
 	return nil
 }
 
+// acceptsJSON reports whether an Accept header lets the reply be
+// application/json, as WeChat Pay reads it: application/json (with any
+// parameters), application/* or */*, alone or in a list, where the most
+// specific range that matches decides and a q-value of 0 refuses
+// (RFC 9110, section 12.5.1). A missing header is refused, as the API
+// rules ask for one.
 func acceptsJSON(values []string) bool {
+	best, q := -1, 0.0 // specificity of the best match so far, and its q
 	for _, v := range values {
 		for part := range strings.SplitSeq(v, ",") {
-			if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "application/json" {
-				return true
+			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err != nil {
+				continue
+			}
+			spec := -1
+			switch mt {
+			case "application/json":
+				spec = 2
+			case "application/*":
+				spec = 1
+			case "*/*":
+				spec = 0
+			}
+			if spec <= best {
+				continue
+			}
+			best, q = spec, 1
+			if s, ok := params["q"]; ok {
+				if f, err := strconv.ParseFloat(s, 64); err == nil {
+					q = f
+				}
 			}
 		}
 	}
-	return false
+	return best >= 0 && q > 0
 }
