@@ -9,7 +9,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/wxpay-go/wechatpay/port"
+	"github.com/wxpay-go/wechatpay/internal/port"
 )
 
 const portUsage = `usage: wxpay port [-main] [-var name=value]... [FILE|-]

@@ -11,7 +11,7 @@ import (
 
 func TestPortCommand(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	seed := filepath.Join("..", "..", "port", "testdata", "001_926dae0b5d399a65.txt")
+	seed := filepath.Join("..", "..", "internal", "port", "testdata", "001_926dae0b5d399a65.txt")
 	if code := run(context.Background(), []string{"port", seed}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/wxpay-go/wechatpay/port"
+	"github.com/wxpay-go/wechatpay/internal/port"
 )
 
 // Convert is the library behind wxpay port, for an editor or a script: it

@@ -36,6 +36,10 @@
 // code is a whole program instead, which builds its client from the
 // config file named by its -c flag (package configfile, the format of
 // wxpay -c).
+//
+// The package is internal: its one user is the wxpay command, and its
+// output format (the comments, the names it picks) changes as the porter
+// learns more shapes, which a public API would freeze.
 package port
 
 import (

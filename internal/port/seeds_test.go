@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/wxpay-go/wechatpay/configfile"
+	"github.com/wxpay-go/wechatpay/internal/port"
 	"github.com/wxpay-go/wechatpay/internal/tempmodule"
-	"github.com/wxpay-go/wechatpay/port"
 	"github.com/wxpay-go/wechatpay/wxpaytest"
 )
 

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wxpay-go/wechatpay/port"
+	"github.com/wxpay-go/wechatpay/internal/port"
 )
 
 // fence is one fenced block of a Markdown page.
@@ -43,7 +43,7 @@ func fences(t *testing.T, path string) []fence {
 // Every PHP or JS block of the porting guide is followed by a Go block
 // that is exactly what the porter makes of it.
 func TestPortingGuideShowsThePortersOutput(t *testing.T) {
-	blocks := fences(t, "../docs/porting.md")
+	blocks := fences(t, "../../docs/porting.md")
 	pairs := 0
 	for i, b := range blocks {
 		if b.lang != "php" && b.lang != "js" {
