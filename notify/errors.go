@@ -67,7 +67,11 @@ func (e *Error) StatusCode() int {
 	case StepVerify:
 		return http.StatusUnauthorized
 	case StepReplay:
-		return http.StatusConflict
+		if errors.Is(e.Err, ErrReplay) {
+			return http.StatusConflict
+		}
+		// The replay store could not answer; WeChat Pay retries later.
+		return http.StatusServiceUnavailable
 	case StepDecode:
 		return http.StatusBadRequest
 	}
@@ -92,7 +96,10 @@ func (e *Error) message() string {
 		}
 		return "signature verification failed"
 	case StepReplay:
-		return "notification nonce already used"
+		if errors.Is(e.Err, ErrReplay) {
+			return "notification nonce already used"
+		}
+		return "cannot check the notification nonce now"
 	case StepDecode:
 		return "malformed notification"
 	}

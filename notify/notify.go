@@ -161,10 +161,30 @@ func (v *Verifier) Verify(get func(string) string, body []byte) (*Notification, 
 	}
 	// Only a verified nonce is remembered, so forged requests cannot fill
 	// the cache or lock a real callback out.
-	if v.Replay != nil && v.Replay.Seen(get(signer.HeaderNonce), v.now()) {
-		return nil, &Error{Step: StepReplay, Err: fmt.Errorf("%w: %s %s", ErrReplay, signer.HeaderNonce, get(signer.HeaderNonce))}
+	if v.Replay != nil {
+		if err := v.replay(get(signer.HeaderNonce)); err != nil {
+			return nil, err
+		}
 	}
 	return open(body, v.APIv3Key)
+}
+
+// replay asks the replay guard about a verified nonce.
+func (v *Verifier) replay(nonce string) error {
+	var seen bool
+	var err error
+	if s, ok := v.Replay.(ReplayStore); ok {
+		seen, err = s.Check(nonce, v.now())
+	} else {
+		seen = v.Replay.Seen(nonce, v.now())
+	}
+	switch {
+	case err != nil:
+		return &Error{Step: StepReplay, Err: err}
+	case seen:
+		return &Error{Step: StepReplay, Err: fmt.Errorf("%w: %s %s", ErrReplay, signer.HeaderNonce, nonce)}
+	}
+	return nil
 }
 
 // open decodes a verified body and decrypts its resource.

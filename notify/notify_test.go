@@ -398,3 +398,49 @@ func BenchmarkParse(b *testing.B) {
 type readCloser struct{ *bytes.Reader }
 
 func (readCloser) Close() error { return nil }
+
+// failingStore is a ReplayStore that cannot reach its store, or one that
+// has seen every nonce.
+type failingStore struct {
+	err  error
+	seen bool
+}
+
+func (s failingStore) Seen(string, time.Time) bool { return true }
+
+func (s failingStore) Check(string, time.Time) (bool, error) { return s.seen, s.err }
+
+// A ReplayStore that cannot answer refuses the callback with its own
+// error and a 503, so WeChat Pay sends it again; a seen nonce is still a
+// 409.
+func TestReplayStore(t *testing.T) {
+	down := errors.New("store unreachable")
+	v := newVerifier(t)
+	body := envelope(t, transaction, "transaction")
+
+	v.Replay = failingStore{err: down}
+	_, err := v.Parse(request(body, signed(t, body)))
+	var e *Error
+	if !errors.As(err, &e) || e.Step != StepReplay || !errors.Is(err, down) || errors.Is(err, ErrReplay) {
+		t.Fatalf("unreachable store: %v", err)
+	}
+	rec := httptest.NewRecorder()
+	Reply(rec, err)
+	if rec.Code != http.StatusServiceUnavailable || !strings.Contains(rec.Body.String(), "cannot check the notification nonce now") {
+		t.Errorf("reply %d %s", rec.Code, rec.Body)
+	}
+
+	v.Replay = failingStore{seen: true}
+	_, err = v.Parse(request(body, signed(t, body)))
+	if !errors.Is(err, ErrReplay) {
+		t.Fatalf("seen: %v", err)
+	}
+	if status, _ := Answer(err); status != http.StatusConflict {
+		t.Errorf("seen: reply %d", status)
+	}
+
+	v.Replay = failingStore{}
+	if _, err := v.Parse(request(body, signed(t, body))); err != nil {
+		t.Fatalf("new nonce: %v", err)
+	}
+}

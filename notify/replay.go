@@ -13,12 +13,23 @@ import (
 // signs each delivery, retries included, with a fresh nonce.
 //
 // Servers behind a load balancer need a shared store (Redis SET NX with an
-// expiry of the window, say) behind this interface; NonceCache serves one
-// process.
+// expiry of the window, say; the redisstore module has one), which is a
+// ReplayStore; NonceCache serves one process.
 type ReplayGuard interface {
 	// Seen records nonce at now and reports whether it was recorded
 	// before, recently enough that its callback could still verify.
 	Seen(nonce string, now time.Time) bool
+}
+
+// ReplayStore is a ReplayGuard kept outside the process, which can fail
+// to answer. A Verifier whose Replay is a ReplayStore calls Check instead
+// of Seen, and refuses a callback it could not check at StepReplay with
+// the store's error, answered 503 so that WeChat Pay sends it again
+// later: a callback is never taken unchecked.
+type ReplayStore interface {
+	ReplayGuard
+	// Check is Seen, with the reason the store could not tell.
+	Check(nonce string, now time.Time) (seen bool, err error)
 }
 
 // NonceCache is an in-memory ReplayGuard. The zero value is ready to use.
