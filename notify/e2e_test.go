@@ -207,7 +207,7 @@ func TestEndToEndV2(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if s := <-ch; s.err != nil || s.n.ReqInfo["out_refund_no"] != "R1" || s.n.ReqInfo["refund_recv_accout"] != "支付用户零钱" {
+	if s := <-ch; s.err != nil || !s.n.Refund || s.n.Fields["out_refund_no"] != "R1" || s.n.Fields["refund_recv_accout"] != "支付用户零钱" || s.n.Fields["mch_id"] != "" {
 		t.Errorf("refund: %v %v", s.n, s.err)
 	}
 

@@ -97,8 +97,8 @@ func ExampleParseV2() {
 	defer srv.Close()
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n, err := notify.ParseV2(r, srv.Secret)
-		if err == nil && n.ReqInfo != nil {
-			fmt.Println("refund", n.ReqInfo["out_refund_no"], n.ReqInfo["refund_status"])
+		if err == nil && n.Refund {
+			fmt.Println("refund", n.Fields["out_refund_no"], n.Fields["refund_status"])
 		} else if err == nil {
 			fmt.Println("payment", n.Fields["out_trade_no"], n.Fields["total_fee"])
 		}

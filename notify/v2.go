@@ -17,24 +17,33 @@ import (
 // WeChat Pay does not sign those, so nothing in them can be trusted.
 var ErrV2Failure = errors.New("return_code is not SUCCESS")
 
-// NotificationV2 is a verified APIv2 callback.
+// NotificationV2 is a verified APIv2 callback. It holds only what the
+// APIv2 key authenticates, so that nothing a forger added can be read from
+// it by mistake.
 type NotificationV2 struct {
-	// Fields are the callback's fields as received: for a payment,
-	// out_trade_no, transaction_id, total_fee and the rest.
+	// Refund is true for a refund result, authenticated by its req_info,
+	// false for a callback authenticated by its sign (a payment result).
+	Refund bool
+	// Fields are the authenticated fields. For a signed callback, every
+	// field the sign covers: out_trade_no, transaction_id, total_fee and
+	// the rest. For a refund result, the fields decrypted from req_info
+	// (out_refund_no, refund_status, refund_fee, ...) and return_code: the
+	// fields beside req_info (appid, mch_id, nonce_str) are covered by
+	// nothing, and anyone could have written them, so they are left out.
 	Fields map[string]string
-	// ReqInfo holds the decrypted req_info of a refund callback
-	// (out_refund_no, refund_status, ...), nil for other callbacks.
-	ReqInfo map[string]string
-	// Body is the request body as received.
+	// Body is the request body as received, authenticated only in the
+	// parts Fields holds.
 	Body []byte
 }
 
 // ParseV2 reads and checks an APIv2 callback sent to a net/http handler.
-// secret is the APIv2 key. A callback with a sign, such as a payment
-// result, must verify (MD5 or HMAC-SHA256, told apart by the sign's
-// length); a refund result carries no sign, and is authenticated instead
-// by its req_info, which only the APIv2 key decrypts. Failures are *Error
-// values; pass them to ReplyV2.
+// secret is the APIv2 key. A callback with req_info is a refund result,
+// which WeChat Pay does not sign: it is authenticated by its req_info,
+// which only the APIv2 key decrypts, and only what decrypts is trusted. Any
+// other callback, such as a payment result, must carry a sign that
+// verifies (MD5 or HMAC-SHA256, told apart by the sign's length); so must
+// a refund result that carries a sign. Failures are *Error values; pass
+// them to ReplyV2.
 func ParseV2(r *http.Request, secret string) (*NotificationV2, error) {
 	if r.Method != http.MethodPost {
 		return nil, &Error{Step: StepRead, Err: fmt.Errorf("%w: %s", ErrMethod, r.Method)}
@@ -67,7 +76,6 @@ func VerifyV2(body []byte, secret string) (*NotificationV2, error) {
 	if err != nil {
 		return nil, &Error{Step: StepDecode, Err: fmt.Errorf("%w: %v", ErrMalformed, err)}
 	}
-	n := &NotificationV2{Fields: fields, Body: body}
 	if rc := fields["return_code"]; rc != "SUCCESS" {
 		return nil, &Error{Step: StepVerify, Err: fmt.Errorf("%w: %q %s", ErrV2Failure, rc, fields["return_msg"])}
 	}
@@ -77,16 +85,19 @@ func VerifyV2(body []byte, secret string) (*NotificationV2, error) {
 			return nil, &Error{Step: StepVerify, Err: err}
 		}
 	}
-	if refund {
-		plain, err := aescipher.DecryptECB(secret, reqInfo)
-		if err != nil {
-			return nil, &Error{Step: StepDecrypt, Err: err}
-		}
-		if n.ReqInfo, err = transformer.ToMap(plain); err != nil {
-			return nil, &Error{Step: StepDecrypt, Err: fmt.Errorf("%w: req_info: %v", ErrMalformed, err)}
-		}
+	if !refund {
+		return &NotificationV2{Fields: fields, Body: body}, nil
 	}
-	return n, nil
+	plain, err := aescipher.DecryptECB(secret, reqInfo)
+	if err != nil {
+		return nil, &Error{Step: StepDecrypt, Err: err}
+	}
+	trusted, err := transformer.ToMap(plain)
+	if err != nil {
+		return nil, &Error{Step: StepDecrypt, Err: fmt.Errorf("%w: req_info: %v", ErrMalformed, err)}
+	}
+	trusted["return_code"] = "SUCCESS"
+	return &NotificationV2{Refund: true, Fields: trusted, Body: body}, nil
 }
 
 // AnswerV2 returns the reply WeChat Pay expects for an APIv2 callback:

@@ -18,7 +18,7 @@ import (
 const testSecret = "192006250b4c09247ec02edce69f6a2d"
 
 // payment returns a signed APIv2 payment callback body.
-func payment(t *testing.T, signType string, change func(map[string]string)) []byte {
+func payment(t testing.TB, signType string, change func(map[string]string)) []byte {
 	t.Helper()
 	f := map[string]string{
 		"return_code": "SUCCESS", "appid": "wx2421b1c4370ec43b", "mch_id": "10000100", "nonce_str": "5d2b6c2a8db53831f7eda20af46e531c",
@@ -45,7 +45,7 @@ func payment(t *testing.T, signType string, change func(map[string]string)) []by
 	return b
 }
 
-func refund(t *testing.T, key string) []byte {
+func refund(t testing.TB, key string) []byte {
 	t.Helper()
 	plain, err := os.ReadFile("../aescipher/testdata/ecb_plaintext.xml")
 	if err != nil {
@@ -69,7 +69,7 @@ func TestVerifyV2Payment(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%q: %v", signType, err)
 		}
-		if n.Fields["out_trade_no"] != "1409811653" || n.Fields["attach"] != "支付测试" || n.ReqInfo != nil || !bytes.Equal(n.Body, body) {
+		if n.Fields["out_trade_no"] != "1409811653" || n.Fields["attach"] != "支付测试" || n.Refund || !bytes.Equal(n.Body, body) {
 			t.Errorf("%q: %+v", signType, n)
 		}
 	}
@@ -93,13 +93,10 @@ func TestVerifyV2Refund(t *testing.T) {
 		"refund_id": "50000408942018111907145868882", "refund_recv_accout": "支付用户零钱",
 		"refund_request_source": "API", "refund_status": "SUCCESS", "settlement_refund_fee": "3960",
 		"settlement_total_fee": "3960", "success_time": "2018-11-19 16:24:13", "total_fee": "3960",
-		"transaction_id": "4200000215201811190261405420",
+		"transaction_id": "4200000215201811190261405420", "return_code": "SUCCESS",
 	}
-	if diff := cmp.Diff(want, n.ReqInfo); diff != "" {
-		t.Errorf("req_info (-want +got):\n%s", diff)
-	}
-	if n.Fields["mch_id"] != "10000100" {
-		t.Errorf("fields %v", n.Fields)
+	if diff := cmp.Diff(want, n.Fields); diff != "" || !n.Refund {
+		t.Errorf("refund %v, fields (-want +got):\n%s", n.Refund, diff)
 	}
 }
 
@@ -170,7 +167,7 @@ func TestParseV2FastHTTP(t *testing.T) {
 	ctx.Request.Header.SetMethod("POST")
 	ctx.Request.SetBody(body)
 	n, err := ParseV2FastHTTP(&ctx, testSecret)
-	if err != nil || n.ReqInfo["refund_status"] != "SUCCESS" {
+	if err != nil || !n.Refund || n.Fields["refund_status"] != "SUCCESS" {
 		t.Fatalf("n = %v, err = %v", n, err)
 	}
 	ReplyV2FastHTTP(&ctx, nil)
@@ -188,4 +185,89 @@ func TestParseV2FastHTTP(t *testing.T) {
 	if _, err := ParseV2FastHTTP(&big, testSecret); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("large: %v", err)
 	}
+}
+
+// A captured req_info with plaintext fields written beside it, and no
+// sign: the refund it holds is genuine, but nothing else is, and none of
+// the forged fields may come back.
+func TestVerifyV2ForgedFieldsBesideReqInfo(t *testing.T) {
+	fields, err := transformer.ToMap(refund(t, testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := map[string]string{"out_trade_no": "ORDER-VICTIM", "total_fee": "100000", "transaction_id": "4200FORGED", "result_code": "SUCCESS", "mch_id": "10000100"}
+	for k, v := range forged {
+		fields[k] = v
+	}
+	body, _ := transformer.ToXML(fields)
+	n, err := VerifyV2(body, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !n.Refund || n.Fields["out_trade_no"] != "71106718111915575302817" || n.Fields["transaction_id"] != "4200000215201811190261405420" ||
+		n.Fields["total_fee"] != "3960" {
+		t.Errorf("refund %v, fields %v", n.Refund, n.Fields)
+	}
+	for k := range forged {
+		if k != "out_trade_no" && k != "total_fee" && k != "transaction_id" {
+			if _, ok := n.Fields[k]; ok {
+				t.Errorf("unauthenticated field %s=%q came back", k, n.Fields[k])
+			}
+		}
+	}
+	// With a sign beside req_info, the sign must verify.
+	fields["sign"] = strings.Repeat("A", 32)
+	body, _ = transformer.ToXML(fields)
+	if _, err := VerifyV2(body, testSecret); !errors.Is(err, xmlsign.ErrSignatureMismatch) {
+		t.Errorf("bad sign beside req_info: %v", err)
+	}
+}
+
+// FuzzVerifyV2 holds VerifyV2 to its promise: whatever it accepts, every
+// field it returns is authenticated, by a sign over all of them or by
+// decrypting from req_info under the key.
+func FuzzVerifyV2(f *testing.F) {
+	f.Add(payment(f, "", nil))
+	f.Add(payment(f, "HMAC-SHA256", nil))
+	f.Add(refund(f, testSecret))
+	fields, _ := transformer.ToMap(refund(f, testSecret))
+	fields["out_trade_no"], fields["total_fee"] = "ORDER-VICTIM", "100000"
+	forged, _ := transformer.ToXML(fields)
+	f.Add(forged)
+	f.Add([]byte("<xml><return_code>SUCCESS</return_code><req_info>AAAA</req_info><out_trade_no>X</out_trade_no></xml>"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		n, err := VerifyV2(body, testSecret)
+		if err != nil {
+			var e *Error
+			if n != nil || !errors.As(err, &e) {
+				t.Fatalf("%T %v with notification %v", err, err, n)
+			}
+			return
+		}
+		outer, err := transformer.ToMap(body)
+		if err != nil {
+			t.Fatalf("accepted a body that does not parse: %v", err)
+		}
+		if !n.Refund {
+			if err := xmlsign.Verify(outer, testSecret); err != nil {
+				t.Fatalf("accepted without a valid sign: %v", err)
+			}
+			if diff := cmp.Diff(outer, n.Fields); diff != "" {
+				t.Fatalf("fields are not the signed ones (-signed +got):\n%s", diff)
+			}
+			return
+		}
+		plain, err := aescipher.DecryptECB(testSecret, outer["req_info"])
+		if err != nil {
+			t.Fatalf("accepted a refund whose req_info does not decrypt: %v", err)
+		}
+		inner, err := transformer.ToMap(plain)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inner["return_code"] = "SUCCESS"
+		if diff := cmp.Diff(inner, n.Fields); diff != "" {
+			t.Fatalf("refund fields are not what decrypted (-decrypted +got):\n%s", diff)
+		}
+	})
 }
