@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"github.com/wxpay-go/wechatpay/internal/uritemplate"
 	"github.com/wxpay-go/wechatpay/signer"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkChainExpand(b *testing.B) {
 	client := newBenchClient(b, "http://127.0.0.1:1/")
 	b.ReportAllocs()
 	for b.Loop() {
-		uri, _, err := expand(client.Chain(seedTemplate).template, seedOptions)
+		uri, _, err := uritemplate.Expand(client.Chain(seedTemplate).template, seedOptions)
 		if err != nil || len(uri) == 0 {
 			b.Fatal(err)
 		}

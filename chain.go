@@ -102,21 +102,3 @@ func (c *Client) do(ctx context.Context, method, template string, opts []M) (*Re
 	}
 	return resp, nil
 }
-
-// mergeOptions folds several option maps into one, later keys winning. The
-// common single map is used as is.
-func mergeOptions(opts []M) M {
-	switch len(opts) {
-	case 0:
-		return nil
-	case 1:
-		return opts[0]
-	}
-	merged := make(M)
-	for _, o := range opts {
-		for k, v := range o {
-			merged[k] = v
-		}
-	}
-	return merged
-}

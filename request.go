@@ -3,39 +3,19 @@ package wechatpay
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"reflect"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/wxpay-go/wechatpay/internal/catalog"
+	"github.com/wxpay-go/wechatpay/internal/uritemplate"
 	"github.com/wxpay-go/wechatpay/transport"
 )
-
-// Option keys, as in the PHP SDK. Every other key of an option map is a
-// URI template variable.
-const (
-	optJSON      = "json"      // M, a struct, or raw JSON as string/[]byte (sent byte-exact)
-	optQuery     = "query"     // M, map[string]string or url.Values
-	optHeaders   = "headers"   // M, map[string]string or http.Header
-	optBody      = "body"      // []byte, string or io.Reader, sent as is; or a Body (a media upload), streamed; a *media.File for v2/secapi/mch/uploadmedia
-	optBaseURI   = "base_uri"  // another base URL for this request
-	optXML       = "xml"       // APIv2 payload
-	optSecurity  = "security"  // APIv2: send with the merchant certificate
-	optNonceless = "nonceless" // APIv2: do not add nonce_str
-)
-
-func isOption(k string) bool {
-	switch k {
-	case optJSON, optQuery, optHeaders, optBody, optBaseURI, optXML, optSecurity, optNonceless:
-		return true
-	}
-	return false
-}
 
 // build expands the template and assembles an APIv3 request. Everything
 // that could put a wrong request on the wire is refused here.
@@ -129,29 +109,18 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 	return req, nil
 }
 
-// baseURIOption returns the base URL of a request: the base_uri option,
-// or the client's, and whether the option was given.
-func (c *Client) baseURIOption(o M) (string, bool, error) {
-	v, ok := o[optBaseURI]
-	if !ok {
-		return c.baseURL, false, nil
-	}
-	s, isString := v.(string)
-	if !isString {
-		return "", true, fmt.Errorf("want a string, not %T", v)
-	}
-	u, err := normalizeBaseURL("base_uri", s, c.baseURL)
-	return u, true, err
-}
-
 // expandOptions fills the template from the option map, whose keys that
 // are not options must all be variables of the template.
 func expandOptions(method, template string, o M) (string, error) {
 	if err := checkLiteral(template); err != nil {
 		return "", err
 	}
-	uri, used, err := expand(template, o)
+	uri, used, err := uritemplate.Expand(template, o)
 	if err != nil {
+		var te *uritemplate.Error
+		if errors.As(err, &te) {
+			return "", &TemplateError{Template: te.Template, Var: te.Var, Reason: te.Reason}
+		}
 		return "", err
 	}
 	nVars := 0
@@ -169,7 +138,7 @@ func expandOptions(method, template string, o M) (string, error) {
 // unusedKeys names the keys that are neither options nor variables of the
 // template: most often a misspelled variable or option.
 func unusedKeys(template string, o M) string {
-	vars := templateVars(template)
+	vars := uritemplate.Names(template)
 	var names []string
 	for k := range o {
 		if !isOption(k) && !vars[k] {
@@ -178,24 +147,6 @@ func unusedKeys(template string, o M) string {
 	}
 	sort.Strings(names)
 	return fmt.Sprintf("%s %s neither an option nor a variable of the template", quoteList(names), plural(len(names), "is", "are"))
-}
-
-// templateVars lists the variable names of a template's expressions.
-func templateVars(template string) map[string]bool {
-	vars := map[string]bool{}
-	for {
-		i := strings.IndexByte(template, '{')
-		j := strings.IndexByte(template, '}')
-		if i < 0 || j < i {
-			return vars
-		}
-		expr := strings.TrimLeft(template[i+1:j], "+#./;?&")
-		for _, spec := range strings.Split(expr, ",") {
-			name, _, _ := strings.Cut(strings.TrimSuffix(spec, "*"), ":")
-			vars[name] = true
-		}
-		template = template[j+1:]
-	}
 }
 
 func quoteList(names []string) string {
@@ -265,94 +216,4 @@ func readBody(v any) ([]byte, error) {
 		return nil, nil
 	}
 	return nil, fmt.Errorf("want []byte, string or io.Reader, not %T", v)
-}
-
-// encodeQuery encodes the query option with sorted keys.
-func encodeQuery(v any) (string, error) {
-	switch v := v.(type) {
-	case url.Values:
-		return v.Encode(), nil
-	case map[string]string:
-		q := make(url.Values, len(v))
-		for k, s := range v {
-			q.Set(k, s)
-		}
-		return q.Encode(), nil
-	case M:
-		q := make(url.Values, len(v))
-		for k, x := range v {
-			switch x := x.(type) {
-			case []string:
-				q[k] = x
-			default:
-				s, ok := formatScalar(x)
-				if !ok {
-					return "", fmt.Errorf("value of %q is a %T; want a string, number or bool", k, x)
-				}
-				q.Set(k, s)
-			}
-		}
-		return q.Encode(), nil
-	}
-	return "", fmt.Errorf("want M, map[string]string or url.Values, not %T", v)
-}
-
-// managedHeaders are set by the client and its transport, never by the
-// headers option: the signature, and the framing and routing of the
-// request, which a stray value would break (a Content-Length that is not
-// the body's leaves the server waiting for bytes that never come).
-var managedHeaders = map[string]string{
-	"Authorization":     "the client signs the request itself",
-	"Host":              "the host comes from the base URL (Config.BaseURL or the base_uri option)",
-	"Content-Length":    "the transport sets it from the body",
-	"Transfer-Encoding": "the transport sets it from the body",
-	"Connection":        "the transport manages connections",
-}
-
-// mergeHeaders sets the headers option over the defaults, refusing values
-// that would split a header and the headers the client manages.
-func mergeHeaders(h http.Header, v any) error {
-	set := func(k, s string) error {
-		if strings.ContainsAny(k, "\r\n: ") || k == "" {
-			return fmt.Errorf("header name %q is not valid", k)
-		}
-		if strings.ContainsAny(s, "\r\n") {
-			return fmt.Errorf("header %s: value contains a line break", k)
-		}
-		if why, ok := managedHeaders[http.CanonicalHeaderKey(k)]; ok {
-			return fmt.Errorf("header %s is not an option: %s", k, why)
-		}
-		h[http.CanonicalHeaderKey(k)] = []string{s}
-		return nil
-	}
-	switch v := v.(type) {
-	case http.Header:
-		for k, vs := range v {
-			for _, s := range vs {
-				if err := set(k, s); err != nil {
-					return err
-				}
-			}
-			h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
-		}
-	case map[string]string:
-		for k, s := range v {
-			if err := set(k, s); err != nil {
-				return err
-			}
-		}
-	case M:
-		for k, x := range v {
-			s, ok := formatScalar(x)
-			if !ok {
-				return fmt.Errorf("header %s: value is a %T; want a string", k, x)
-			}
-			if err := set(k, s); err != nil {
-				return err
-			}
-		}
-	default:
-		return fmt.Errorf("want M, map[string]string or http.Header, not %T", v)
-	}
-	return nil
 }

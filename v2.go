@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/wxpay-go/wechatpay/internal/catalog"
+	"github.com/wxpay-go/wechatpay/internal/uritemplate"
 	"github.com/wxpay-go/wechatpay/media"
 	"github.com/wxpay-go/wechatpay/transformer"
 	"github.com/wxpay-go/wechatpay/transport"
@@ -227,25 +228,6 @@ func (c *Client) v2Form(fields v2Payload, body any) (*media.Form, string, error)
 	return form, "", nil
 }
 
-func querySep(uri string) string {
-	if strings.Contains(uri, "?") {
-		return "&"
-	}
-	return "?"
-}
-
-func boolOption(o M, key string) (bool, error) {
-	v, ok := o[key]
-	if !ok || v == nil {
-		return false, nil
-	}
-	b, ok := v.(bool)
-	if !ok {
-		return false, fmt.Errorf("option %q must be a bool, not %T", key, v)
-	}
-	return b, nil
-}
-
 // v2Payload is the payload of an APIv2 request: the xml option, or for a
 // GET the query option, which the PHP SDK also signs.
 type v2Payload struct {
@@ -288,7 +270,7 @@ func v2Fields(method string, o M) (v2Payload, error) {
 		for k, v := range x {
 			s, ok := "", v == nil
 			if !ok {
-				s, ok = formatScalar(v)
+				s, ok = uritemplate.Scalar(v)
 			}
 			if !ok {
 				return v2Payload{}, fmt.Errorf("option xml: field %q of a %s request is a %T; query parameters are plain values", k, method, v)
@@ -327,7 +309,7 @@ func (p v2Payload) get(key string) (string, bool) {
 		if v == nil {
 			return "", true
 		}
-		s, _ := formatScalar(v)
+		s, _ := uritemplate.Scalar(v)
 		return s, true
 	}
 	return "", false

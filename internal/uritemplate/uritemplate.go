@@ -1,188 +1,22 @@
-package wechatpay
+// Package uritemplate expands URI templates (RFC 6570, level 4) into
+// request paths, with rules stricter than the RFC's wherever a value could
+// change which endpoint is called: a path variable must have a value, and
+// a value must not make a path segment empty, "." or "..", nor smuggle a
+// separator into the path.
+package uritemplate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
-// This file turns a chain of segments into a request path: normalizeSegment
-// and normalizePath spell chain segments the way the wechatpay-php Builder
-// does, and expand fills in a URI template (RFC 6570, level 4).
-
-// Normalize returns a URI template as Chain writes it: each segment
-// normalized by the PHP SDK's rule ("merchantService" becomes
-// "merchant-service", "_out_trade_no_" becomes "{out_trade_no}"), text in
-// braces and the catalog's own spellings kept. Tools such as the porter
-// use it to name the endpoint a chain reaches.
-func Normalize(template string) string {
-	template = strings.TrimPrefix(template, "/")
-	if m := normalized.Load(); m != nil {
-		if n, ok := (*m)[template]; ok {
-			return n
-		}
-	}
-	n := normalizePath(template)
-	remember(template, n)
-	return n
-}
-
-// normalized remembers what Normalize made of the templates it has seen:
-// programs name the same few endpoints over and over, and a lookup is
-// cheaper than a scan. The map is replaced, never changed, so readers
-// need no lock; it stops growing at maxNormalized entries, so templates
-// built from data cannot make it grow without bound.
-var (
-	normalized   atomic.Pointer[map[string]string]
-	normalizedMu sync.Mutex
-)
-
-const maxNormalized = 1024
-
-func remember(template, n string) {
-	normalizedMu.Lock()
-	defer normalizedMu.Unlock()
-	var old map[string]string
-	if p := normalized.Load(); p != nil {
-		old = *p
-	}
-	if len(old) >= maxNormalized {
-		return
-	}
-	m := make(map[string]string, len(old)+1)
-	for k, v := range old {
-		m[k] = v
-	}
-	m[template] = n
-	normalized.Store(&m)
-}
-
-// normalizeSegment applies the wechatpay-php Builder rule to one path segment.
-// A leading capital letter is lowered and any other capital letter becomes
-// '-' and its lower case ("merchantService" -> "merchant-service"). A whole
-// segment "_name_" becomes the expression "{name}". Text inside braces is
-// never altered, and neither is the name of a "_name_" segment: the PHP
-// Builder would turn "_openId_" into "{open-id}", a variable nobody passes.
-// Nor is a segment the catalog spells with capitals ("addInstitutionsub",
-// see catalogLiteral in tree_gen.go): WeChat Pay's own spelling must reach
-// the wire, while "merchantService" still becomes "merchant-service".
-// It returns seg itself when nothing changes.
-func normalizeSegment(seg string) string {
-	// A segment is a path of one segment, so one implementation serves both.
-	return normalizePath(seg)
-}
-
-// normalizePath applies normalizeSegment to every '/'-separated segment of a
-// whole URI template. A '/' inside braces ("{/list*}") separates nothing.
-// It returns tmpl itself when no segment changes.
-func normalizePath(tmpl string) string {
-	changes, extra := pathGrowth(tmpl)
-	if !changes {
-		return tmpl
-	}
-	var b strings.Builder
-	b.Grow(len(tmpl) + extra)
-	for i := 0; i <= len(tmpl); {
-		end := segmentEnd(tmpl, i)
-		writeSegment(&b, tmpl[i:end])
-		if end < len(tmpl) {
-			b.WriteByte('/')
-		}
-		i = end + 1
-	}
-	return b.String()
-}
-
-// pathGrowth reports whether normalizePath changes tmpl and at most how many
-// bytes it adds, in one pass, so that normalizePath allocates once or not at
-// all.
-func pathGrowth(tmpl string) (changes bool, extra int) {
-	depth, start := 0, 0 // start is where the current segment starts
-	for i := 0; i < len(tmpl); i++ {
-		c := tmpl[i]
-		if !normalizeStops[c] {
-			continue
-		}
-		switch {
-		case c == '{':
-			depth++
-		case c == '}':
-			depth = max(depth-1, 0)
-		case depth > 0:
-		case c == '/':
-			changes = changes || isPlaceholder(tmpl[start:i])
-			start = i + 1
-		default: // a capital letter
-			changes = true
-			if i > start {
-				extra++
-			}
-		}
-	}
-	return changes || isPlaceholder(tmpl[start:]), extra
-}
-
-// segmentEnd returns the index of the first '/' at or after i that is not
-// inside braces, or len(tmpl).
-func segmentEnd(tmpl string, i int) int {
-	depth := 0
-	for ; i < len(tmpl); i++ {
-		switch tmpl[i] {
-		case '{':
-			depth++
-		case '}':
-			depth = max(depth-1, 0)
-		case '/':
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return i
-}
-
-// isPlaceholder reports whether seg is a whole "_name_" segment.
-func isPlaceholder(seg string) bool {
-	return len(seg) >= 3 && seg[0] == '_' && seg[len(seg)-1] == '_'
-}
-
-// writeSegment writes the normalized form of seg to b.
-func writeSegment(b *strings.Builder, seg string) {
-	if isPlaceholder(seg) {
-		b.WriteByte('{')
-		b.WriteString(seg[1 : len(seg)-1])
-		b.WriteByte('}')
-		return
-	}
-	if catalogLiteral(seg) {
-		b.WriteString(seg)
-		return
-	}
-	depth := 0
-	for i := 0; i < len(seg); i++ {
-		c := seg[i]
-		switch {
-		case c == '{':
-			depth++
-		case c == '}':
-			depth = max(depth-1, 0)
-		case depth == 0 && 'A' <= c && c <= 'Z':
-			if i > 0 {
-				b.WriteByte('-')
-			}
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-}
-
-// expand expands an RFC 6570 (level 4) URI template with values from vars.
+// Expand expands an RFC 6570 (level 4) URI template with values from vars.
 // It returns the expanded string and how many DISTINCT variable names of the
 // template were found in vars (so the caller can detect keys in vars that no
-// expression uses). Errors are *TemplateError.
+// expression uses). Errors are *Error.
 //
 // A value is a string, a fmt.Stringer, an integer, a float64 or a bool (an
 // RFC "string"); a []string or []any of those (a "list"); or a
@@ -198,13 +32,13 @@ func writeSegment(b *strings.Builder, seg string) {
 //   - In the path, a value must not make a path segment empty, "." or "..",
 //     and a '+' value, which may contain '/', must not contain '?', '#', or
 //     a pct-encoded '/' or '\' that a proxy could decode.
-func expand(tmpl string, vars map[string]any) (string, int, error) {
-	return expandTemplate(tmpl, vars, false)
+func Expand(tmpl string, vars map[string]any) (string, int, error) {
+	return expand(tmpl, vars, false)
 }
 
-// expandTemplate is expand; rfcMode drops the stricter rules so that tests
-// can check the RFC's own examples.
-func expandTemplate(tmpl string, vars map[string]any, rfcMode bool) (string, int, error) {
+// expand is Expand; rfcMode drops the stricter rules so that tests can
+// check the RFC's own examples.
+func expand(tmpl string, vars map[string]any, rfcMode bool) (string, int, error) {
 	if strings.IndexByte(tmpl, '{') < 0 && strings.IndexByte(tmpl, '}') < 0 && !needsEncoding(tmpl) {
 		return tmpl, 0, nil
 	}
@@ -442,8 +276,8 @@ func validName(name string) bool {
 }
 
 // syntaxError is the error for a malformed template.
-func syntaxError(tmpl, reason string) *TemplateError {
-	return &TemplateError{Template: tmpl, Reason: reason}
+func syntaxError(tmpl, reason string) *Error {
+	return &Error{Template: tmpl, Reason: reason}
 }
 
 // varSpan is where one variable's expansion landed in the output.
@@ -699,7 +533,7 @@ func (x *expander) checkSegment(sp varSpan, seg, val string) error {
 		reason = "is empty: it would drop a path segment"
 	case seg == "":
 		reason = fmt.Sprintf("value %q: it would make an empty path segment", val)
-	case !isDotSegment(seg):
+	case !IsDotSegment(seg):
 		return nil
 	case seg == val:
 		reason = fmt.Sprintf(`value %q: a path segment cannot be "." or ".."`, val)
@@ -709,9 +543,11 @@ func (x *expander) checkSegment(sp varSpan, seg, val string) error {
 	return x.valueError(sp.name, reason)
 }
 
-// isDotSegment reports whether seg is "." or "..", counting the
+// IsDotSegment reports whether seg is "." or "..", counting the
 // pct-encoded dot "%2E" that servers decode before resolving dot segments.
-func isDotSegment(seg string) bool {
+// It is the one rule for dot segments, in a value, a template's text or a
+// base URL's path.
+func IsDotSegment(seg string) bool {
 	dots := 0
 	for seg != "" && dots < 3 {
 		switch {
@@ -771,7 +607,7 @@ func (x *expander) value(spec varspec) (varValue, error) {
 	case []any:
 		v = varValue{kind: kindList, items: make([]string, len(raw))}
 		for i, e := range raw {
-			s, ok := formatScalar(e)
+			s, ok := Scalar(e)
 			if !ok {
 				return varValue{}, x.valueError(spec.name, fmt.Sprintf("has an element of unsupported type %T", e))
 			}
@@ -779,20 +615,20 @@ func (x *expander) value(spec varspec) (varValue, error) {
 		}
 	case map[string]string:
 		v = varValue{kind: kindMap, items: make([]string, 0, 2*len(raw))}
-		for _, k := range appendSortedKeys(nil, raw) {
+		for _, k := range slices.Sorted(maps.Keys(raw)) {
 			v.items = append(v.items, k, raw[k])
 		}
 	case map[string]any:
 		v = varValue{kind: kindMap, items: make([]string, 0, 2*len(raw))}
-		for _, k := range appendSortedKeys(nil, raw) {
-			s, ok := formatScalar(raw[k])
+		for _, k := range slices.Sorted(maps.Keys(raw)) {
+			s, ok := Scalar(raw[k])
 			if !ok {
 				return varValue{}, x.valueError(spec.name, fmt.Sprintf("has a map value of unsupported type %T", raw[k]))
 			}
 			v.items = append(v.items, k, s)
 		}
 	default:
-		s, ok := formatScalar(raw)
+		s, ok := Scalar(raw)
 		if !ok {
 			return varValue{}, x.valueError(spec.name, fmt.Sprintf("has unsupported type %T", raw))
 		}
@@ -808,12 +644,14 @@ func (x *expander) value(spec varspec) (varValue, error) {
 }
 
 // valueError is the error for a variable of the template.
-func (x *expander) valueError(name, reason string) *TemplateError {
-	return &TemplateError{Template: x.tmpl, Var: name, Reason: reason}
+func (x *expander) valueError(name, reason string) *Error {
+	return &Error{Template: x.tmpl, Var: name, Reason: reason}
 }
 
-// formatScalar formats an RFC "string" value of one of the accepted types.
-func formatScalar(v any) (string, bool) {
+// Scalar formats a value of one of the types a variable takes as an RFC
+// "string": a string, a fmt.Stringer, an integer, a float64 or a bool. The
+// client formats query parameters and header values the same way.
+func Scalar(v any) (string, bool) {
 	switch v := v.(type) {
 	case string:
 		return v, true
@@ -883,8 +721,6 @@ var (
 	// nameChars is everything that can make up a varname, for the rough
 	// reading of estimateSize.
 	nameChars = byteSet(alnum + "_.%")
-	// normalizeStops are the bytes pathGrowth looks at.
-	normalizeStops = byteSet("{}/ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 )
 
 // byteSet returns the set of the bytes of chars.
@@ -1019,46 +855,36 @@ func hasExpression(tmpl, name string) bool {
 
 var simpleLiteral = byteSet(unreservedChars + "/")
 
-// checkLiteral refuses what the text of a template, outside its
-// expressions, would send wrong whatever the values: nothing at all, a
-// whole URL, a fragment (never sent, yet signed), an empty segment inside
-// the path, or a "." or ".." segment. A path may end in "/": the catalog
-// has endpoints that do (v3/applyment4sub/applyment/). The path ends at a
-// literal '?' or at a {?...} or {&...} expression.
-func checkLiteral(tmpl string) error {
-	if tmpl == "" {
-		return syntaxError(tmpl, "the chain is empty: it names no endpoint")
+// Error is a template that cannot be expanded safely: bad syntax, a
+// variable with no value, or a value that would change which endpoint is
+// called.
+type Error struct {
+	Template string
+	Var      string // the variable at fault, if any
+	Reason   string
+}
+
+func (e *Error) Error() string {
+	if e.Var != "" {
+		return fmt.Sprintf("template %q: variable %q %s", e.Template, e.Var, e.Reason)
 	}
-	if len(tmpl) > 8 && (strings.EqualFold(tmpl[:7], "http://") || strings.EqualFold(tmpl[:8], "https://")) {
-		return syntaxError(tmpl, "is a whole URL: Chain takes the path (v3/...), and the host goes in Config.BaseURL or the base_uri option")
+	return fmt.Sprintf("template %q: %s", e.Template, e.Reason)
+}
+
+// Names lists the variable names of a template's expressions.
+func Names(tmpl string) map[string]bool {
+	names := map[string]bool{}
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		j := strings.IndexByte(tmpl, '}')
+		if i < 0 || j < i {
+			return names
+		}
+		expr := strings.TrimLeft(tmpl[i+1:j], "+#./;?&")
+		for _, spec := range strings.Split(expr, ",") {
+			name, _, _ := strings.Cut(strings.TrimSuffix(spec, "*"), ":")
+			names[name] = true
+		}
+		tmpl = tmpl[j+1:]
 	}
-	inPath, start, expr := true, 0, false // start and expr: the current path segment
-	for i := 0; i <= len(tmpl); i++ {
-		var c byte // 0 at the end
-		if i < len(tmpl) {
-			c = tmpl[i]
-		}
-		query := c == '?' || c == '{' && i+1 < len(tmpl) && (tmpl[i+1] == '?' || tmpl[i+1] == '&')
-		if inPath && (c == '/' || c == 0 || query) {
-			seg := tmpl[start:i]
-			switch {
-			case expr:
-			case seg == "" && (c == '/' || start == 0):
-				return syntaxError(tmpl, "has an empty path segment at byte "+strconv.Itoa(start))
-			case seg == "." || seg == "..":
-				return syntaxError(tmpl, "has a "+strconv.Quote(seg)+" path segment")
-			}
-			start, expr, inPath = i+1, false, c == '/'
-		}
-		switch c {
-		case '#':
-			return syntaxError(tmpl, "has a fragment ('#' at byte "+strconv.Itoa(i)+"): it is never sent, yet it would be signed")
-		case '{':
-			expr = true
-			if end := strings.IndexByte(tmpl[i:], '}'); end > 0 {
-				i += end // the expression's text is the expander's to check
-			}
-		}
-	}
-	return nil
 }

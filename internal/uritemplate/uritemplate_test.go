@@ -1,8 +1,7 @@
-package wechatpay
+package uritemplate
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -10,79 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestNormalizeSegment(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"merchantService", "merchant-service"},
-		{"complaintsV2", "complaints-v2"},
-		{"OutTradeNo", "out-trade-no"},
-		{"_out_trade_no_", "{out_trade_no}"},
-		{"_openId_", "{openId}"}, // PHP gives {open-id}, a variable nobody passes
-		{"{openId}", "{openId}"},
-		{"refunds{?subMchid}", "refunds{?subMchid}"},
-		{"applyment_id", "applyment_id"},
-		{"video_upload", "video_upload"},
-		{"_id", "_id"},
-		{"id_", "id_"},
-		{"__", "__"},
-		{"___", "{_}"},
-		{"applyment4sub", "applyment4sub"},
-		{"addInstitutionsub", "addInstitutionsub"},   // a catalog literal: kept as WeChat Pay spells it
-		{"addInstitutionSub", "add-institution-sub"}, // not in the catalog: the PHP rule
-		{"v3", "v3"},
-		{"V3", "v3"},
-		{"ABC", "a-b-c"},
-		{"{a}B", "{a}-b"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := normalizeSegment(tt.in); got != tt.want {
-			t.Errorf("normalizeSegment(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestNormalizePath(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"v3/merchantService/complaintsV2", "v3/merchant-service/complaints-v2"},
-		{"v3/pay/transactions/outTradeNo/_out_trade_no_", "v3/pay/transactions/out-trade-no/{out_trade_no}"},
-		{"v3/users/_openId_/info", "v3/users/{openId}/info"},
-		{"v3/users/{openId}", "v3/users/{openId}"},
-		{"v3/applyment4sub/applyment/", "v3/applyment4sub/applyment/"},
-		{"v3/applyment4sub/applyment/applyment_id/{applyment_id}", "v3/applyment4sub/applyment/applyment_id/{applyment_id}"},
-		{"v2/secapi/mch/addInstitutionsub", "v2/secapi/mch/addInstitutionsub"},
-		{"v2/secapi/mch/queryInstitutionsub/", "v2/secapi/mch/queryInstitutionsub/"},
-		{"v3/merchantService/addInstitutionsub", "v3/merchant-service/addInstitutionsub"},
-		{"v3//a", "v3//a"},
-		{"", ""},
-		{"/", "/"},
-		{"v3{/openId,subMchid}/x", "v3{/openId,subMchid}/x"}, // a '/' inside braces splits nothing
-		{"v3/refunds{?subMchid}", "v3/refunds{?subMchid}"},
-	}
-	for _, tt := range tests {
-		if got := normalizePath(tt.in); got != tt.want {
-			t.Errorf("normalizePath(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestNormalizeReturnsInputUnchanged(t *testing.T) {
-	for _, in := range []string{"v3/applyment4sub/applyment/", "v3/users/{openId}", "applyment_id"} {
-		if got := normalizePath(in); unsafe.StringData(got) != unsafe.StringData(in) {
-			t.Errorf("normalizePath(%q) returned a copy", in)
-		}
-		if n := testing.AllocsPerRun(100, func() { normalizePath(in) }); n != 0 {
-			t.Errorf("normalizePath(%q): %v allocations, want 0", in, n)
-		}
-		if n := testing.AllocsPerRun(100, func() { normalizeSegment(in) }); n != 0 {
-			t.Errorf("normalizeSegment(%q): %v allocations, want 0", in, n)
-		}
-	}
-	if n := testing.AllocsPerRun(100, func() { normalizePath("v3/merchantService/complaintsV2") }); n != 1 {
-		t.Errorf("normalizePath with changes: %v allocations, want 1", n)
-	}
-}
-
-// rfcVars is the variable set of RFC 6570 section 3.2.
 var rfcVars = map[string]any{
 	"count":      []string{"one", "two", "three"},
 	"dom":        []string{"example", "com"},
@@ -300,7 +226,7 @@ var rfcExamples = []struct{ section, tmpl, want string }{
 
 func TestExpandRFCExamples(t *testing.T) {
 	for _, tt := range rfcExamples {
-		got, _, err := expandTemplate(tt.tmpl, rfcVars, true)
+		got, _, err := expand(tt.tmpl, rfcVars, true)
 		if err != nil || got != tt.want {
 			t.Errorf("section %s: %s = %q, %v; want %q", tt.section, tt.tmpl, got, err, tt.want)
 		}
@@ -312,11 +238,11 @@ func TestExpandRFCExamples(t *testing.T) {
 func TestExpandRFCExamplesStrict(t *testing.T) {
 	refused := 0
 	for _, tt := range rfcExamples {
-		got, _, err := expand(tt.tmpl, rfcVars)
+		got, _, err := Expand(tt.tmpl, rfcVars)
 		if err != nil {
-			var te *TemplateError
+			var te *Error
 			if !errors.As(err, &te) || te.Var == "" {
-				t.Errorf("section %s: %s: error %v, want a *TemplateError naming a variable", tt.section, tt.tmpl, err)
+				t.Errorf("section %s: %s: error %v, want a *Error naming a variable", tt.section, tt.tmpl, err)
 			}
 			refused++
 			continue
@@ -385,7 +311,7 @@ func TestExpand(t *testing.T) {
 		{"v3/{a.b}/{c%20d}", map[string]any{"a.b": "1", "c%20d": "2"}, "v3/1/2", 2},
 	}
 	for _, tt := range tests {
-		got, found, err := expand(tt.tmpl, tt.vars)
+		got, found, err := Expand(tt.tmpl, tt.vars)
 		if err != nil || got != tt.want || found != tt.found {
 			t.Errorf("expand(%q, %v) = %q, %d, %v; want %q, %d", tt.tmpl, tt.vars, got, found, err, tt.want, tt.found)
 		}
@@ -444,16 +370,16 @@ func TestExpandSafety(t *testing.T) {
 		{"v3/{;x}", "", "v3/;x", ""},
 	}
 	for _, tt := range tests {
-		got, _, err := expand(tt.tmpl, map[string]any{"x": tt.v})
+		got, _, err := Expand(tt.tmpl, map[string]any{"x": tt.v})
 		if tt.why == "" {
 			if err != nil || got != tt.want {
 				t.Errorf("expand(%q, x=%q) = %q, %v; want %q", tt.tmpl, tt.v, got, err, tt.want)
 			}
 			continue
 		}
-		var te *TemplateError
+		var te *Error
 		if !errors.As(err, &te) || te.Var != "x" || te.Template != tt.tmpl || !strings.Contains(te.Reason, tt.why) {
-			t.Errorf("expand(%q, x=%q) = %q, %v; want a *TemplateError for x saying %q", tt.tmpl, tt.v, got, err, tt.why)
+			t.Errorf("expand(%q, x=%q) = %q, %v; want a *Error for x saying %q", tt.tmpl, tt.v, got, err, tt.why)
 			continue
 		}
 		if !strings.Contains(err.Error(), `variable "x"`) {
@@ -529,10 +455,10 @@ func TestExpandErrors(t *testing.T) {
 		{"v3{?x}", map[string]any{"x": struct{}{}}, "x", "has unsupported type"},
 	}
 	for _, tt := range tests {
-		got, _, err := expand(tt.tmpl, tt.vars)
-		var te *TemplateError
+		got, _, err := Expand(tt.tmpl, tt.vars)
+		var te *Error
 		if !errors.As(err, &te) {
-			t.Errorf("expand(%q) = %q, %v; want a *TemplateError", tt.tmpl, got, err)
+			t.Errorf("expand(%q) = %q, %v; want a *Error", tt.tmpl, got, err)
 			continue
 		}
 		if te.Template != tt.tmpl || te.Var != tt.v || !strings.Contains(te.Reason, tt.why) {
@@ -542,8 +468,8 @@ func TestExpandErrors(t *testing.T) {
 			t.Errorf("expand(%q): message %q does not name the variable", tt.tmpl, err)
 		}
 		// Syntax errors do not depend on the rules of this package.
-		if _, _, err := expandTemplate(tt.tmpl, tt.vars, true); tt.v == "" && err == nil {
-			t.Errorf("expandTemplate(%q, rfcMode) accepted a malformed template", tt.tmpl)
+		if _, _, err := expand(tt.tmpl, tt.vars, true); tt.v == "" && err == nil {
+			t.Errorf("expand(%q, rfcMode) accepted a malformed template", tt.tmpl)
 		}
 	}
 }
@@ -556,9 +482,9 @@ func TestExpandIsDeterministic(t *testing.T) {
 		"list": []any{"b", "a"},
 	}
 	for _, tmpl := range []string{"v3/{id}{?m*}", "v3/{id}{?keys,list}", "v3/{id}{;m}{&m*}{#keys*}"} {
-		first, n1, err1 := expand(tmpl, vars)
+		first, n1, err1 := Expand(tmpl, vars)
 		for range 20 {
-			again, n2, err2 := expand(tmpl, vars)
+			again, n2, err2 := Expand(tmpl, vars)
 			if diff := cmp.Diff([]any{first, n1, err1}, []any{again, n2, err2}); diff != "" {
 				t.Fatalf("expand(%q) changed between calls (-first +again):\n%s", tmpl, diff)
 			}
@@ -569,14 +495,14 @@ func TestExpandIsDeterministic(t *testing.T) {
 func TestExpandAllocations(t *testing.T) {
 	vars := map[string]any{"out_trade_no": "1217752501201407033233368018", "json": map[string]any{"mchid": "1230000109"}}
 	const tmpl = "v3/pay/transactions/out-trade-no/{out_trade_no}/reverse"
-	if n := testing.AllocsPerRun(100, func() { expand(tmpl, vars) }); n > 1 {
+	if n := testing.AllocsPerRun(100, func() { Expand(tmpl, vars) }); n > 1 {
 		t.Errorf("expand(%q): %v allocations, want at most 1", tmpl, n)
 	}
 	const plain = "v3/pay/transactions/out-trade-no/reverse"
-	if n := testing.AllocsPerRun(100, func() { expand(plain, vars) }); n != 0 {
+	if n := testing.AllocsPerRun(100, func() { Expand(plain, vars) }); n != 0 {
 		t.Errorf("expand(%q): %v allocations, want 0", plain, n)
 	}
-	if got, _, _ := expand(plain, vars); unsafe.StringData(got) != unsafe.StringData(plain) {
+	if got, _, _ := Expand(plain, vars); unsafe.StringData(got) != unsafe.StringData(plain) {
 		t.Errorf("expand(%q) returned a copy", plain)
 	}
 }
@@ -594,15 +520,15 @@ func FuzzExpand(f *testing.F) {
 	f.Fuzz(func(t *testing.T, tmpl, x string) {
 		vars := map[string]any{"x": x, "list": []string{x, "b"}, "keys": map[string]string{x: x, "k": ""}, "empty": ""}
 		for _, rfcMode := range []bool{false, true} {
-			if _, _, err := expandTemplate(tmpl, vars, rfcMode); err != nil {
-				var te *TemplateError
+			if _, _, err := expand(tmpl, vars, rfcMode); err != nil {
+				var te *Error
 				if !errors.As(err, &te) {
-					t.Fatalf("expandTemplate(%q, %v) error %v is not a *TemplateError", tmpl, rfcMode, err)
+					t.Fatalf("expand(%q, %v) error %v is not a *Error", tmpl, rfcMode, err)
 				}
 			}
 		}
 		for _, tmpl := range []string{"v3/a/{x}/b", "v3/a/{+x}/b"} {
-			got, _, err := expand(tmpl, vars)
+			got, _, err := Expand(tmpl, vars)
 			if err != nil {
 				continue
 			}
@@ -623,7 +549,7 @@ func FuzzExpand(f *testing.F) {
 				segs = strings.Split(mid, "/")
 			}
 			for _, seg := range segs {
-				if seg == "" || isDotSegment(seg) {
+				if seg == "" || IsDotSegment(seg) {
 					t.Fatalf("expand(%q, x=%q) = %q: path segment %q", tmpl, x, got, seg)
 				}
 			}
@@ -635,70 +561,6 @@ func BenchmarkExpandReverse(b *testing.B) {
 	vars := map[string]any{"out_trade_no": "1217752501201407033233368018", "json": map[string]any{"mchid": "1230000109"}}
 	b.ReportAllocs()
 	for b.Loop() {
-		expand("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse", vars)
-	}
-}
-
-func BenchmarkNormalizePath(b *testing.B) {
-	for _, bb := range []struct{ name, path string }{
-		{"unchanged", "v3/pay/transactions/out-trade-no/{out_trade_no}/reverse"},
-		{"changed", "v3/merchantService/complaintsV2/_complaint_id_/response"},
-	} {
-		b.Run(bb.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				normalizePath(bb.path)
-			}
-		})
-	}
-}
-
-// Normalize remembers a bounded number of templates and answers the same
-// with or without its memory.
-func TestNormalizeMemoryIsBounded(t *testing.T) {
-	for i := range 2 * maxNormalized {
-		tmpl := "v3/merchantService/n" + strconv.Itoa(i) + "/_id_"
-		want := "v3/merchant-service/n" + strconv.Itoa(i) + "/{id}"
-		if got := Normalize(tmpl); got != want {
-			t.Fatalf("Normalize(%q) = %q, want %q", tmpl, got, want)
-		}
-		if got := Normalize("/" + tmpl); got != want {
-			t.Fatalf("again: %q", got)
-		}
-	}
-	if n := len(*normalized.Load()); n > maxNormalized {
-		t.Fatalf("%d templates remembered, limit %d", n, maxNormalized)
-	}
-}
-
-func TestCheckLiteral(t *testing.T) {
-	for tmpl, want := range map[string]string{
-		"v3/pay/transactions/out-trade-no/{out_trade_no}/reverse": "",
-		"v3/applyment4sub/applyment/":                             "",
-		"v3/applyment4sub/applyment/?x=1":                         "",
-		"v3/x{/a,b}/y":                                            "",
-		"v3/x/{+path}":                                            "",
-		"v3/x{?a,b}":                                              "",
-		"v3/x/{a}{?b}":                                            "",
-		"v3/x?a=1&b=":                                             "",
-		"v3/x?a=..":                                               "",
-		"v2/secapi/mch/addInstitutionsub":                         "",
-		"":                                                        "the chain is empty",
-		"https://api.mch.weixin.qq.com/v3/certificates": "is a whole URL",
-		"HTTP://127.0.0.1:8080/v3/certificates":         "is a whole URL",
-		"v3//pay/transactions":                          "empty path segment at byte 3",
-		"/v3/x":                                         "empty path segment at byte 0",
-		"v3/pay/../refund":                              `has a ".." path segment`,
-		"v3/./x":                                        `has a "." path segment`,
-		"v3/x#frag":                                     "has a fragment ('#' at byte 4)",
-		"v3/x?a=1#f":                                    "has a fragment",
-	} {
-		err := checkLiteral(tmpl)
-		switch {
-		case want == "" && err != nil:
-			t.Errorf("checkLiteral(%q): %v", tmpl, err)
-		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
-			t.Errorf("checkLiteral(%q): %v, want %q", tmpl, err, want)
-		}
+		Expand("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse", vars)
 	}
 }
