@@ -515,3 +515,145 @@ func selfSignedCA(t *testing.T) *x509.Certificate {
 	}
 	return cert
 }
+
+// memCache is a Cache in memory, shared by the stores of a test as Redis
+// would be by the instances of a service.
+type memCache struct {
+	mu      sync.Mutex
+	body    []byte
+	at      time.Time
+	fetches int
+	since   []time.Time // of each List call
+}
+
+func (c *memCache) List(ctx context.Context, since time.Time, fetch func(context.Context) ([]byte, error)) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.since = append(c.since, since)
+	if c.body != nil && !c.at.Before(since) {
+		return c.body, nil
+	}
+	body, err := fetch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.fetches++
+	c.body, c.at = body, time.Now()
+	return body, nil
+}
+
+func (c *memCache) fetched() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fetches
+}
+
+func (c *memCache) put(body []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.body, c.at = body, time.Now()
+}
+
+// Stores sharing a cache fetch once between them, and each serves the
+// certificates; Refresh takes only a list fetched after it was called.
+func TestStoreCache(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+	cache := &memCache{}
+	_, serial := srv.PlatformCertificate()
+	var stores []*certificates.Store
+	for range 4 {
+		store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Stop()
+		stores = append(stores, store)
+	}
+	if n := len(srv.Requests()); n != 1 || cache.fetched() != 1 {
+		t.Fatalf("4 stores made %d requests, %d fetches; want 1", n, cache.fetched())
+	}
+	for i, store := range stores {
+		if _, ok := store.PublicKey(serial); !ok {
+			t.Errorf("store %d lacks %s", i, serial)
+		}
+	}
+	before := time.Now()
+	if err := stores[0].Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cache.mu.Lock()
+	got := cache.since[len(cache.since)-1]
+	cache.mu.Unlock()
+	if got.Before(before) {
+		t.Errorf("Refresh asked for a list since %s, before it was called at %s", got, before)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("Refresh made %d requests in all, want 2", n)
+	}
+}
+
+// A list read from the cache is checked as a download is: it must
+// decrypt with the store's APIv3 key, agree with the keys it knows, and
+// with Roots be issued by one of them.
+func TestStoreCacheChecks(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+
+	// Another merchant's list, encrypted under another APIv3 key.
+	other := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer other.Close()
+	cache := &memCache{}
+	cache.put(rawList(t, other))
+	if _, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Cache: cache}); !errors.Is(err, aescipher.ErrAuthentication) {
+		t.Errorf("a list under another APIv3 key: %v", err)
+	}
+
+	// A list that gives a trusted serial another key.
+	_, serial := srv.PlatformCertificate()
+	cfg := certMode(srv)
+	cfg.Keys = signer.StaticKeys{serial: srv.PlatformPublicKey()}
+	cache.put(rawList(t, srv))
+	if _, err := certificates.NewStore(ctx, cfg, srv.APIv3Key, certificates.Options{Cache: cache}); err == nil || !strings.Contains(err.Error(), "another key") {
+		t.Errorf("a list contradicting a trusted key: %v", err)
+	}
+
+	// With Roots, a certificate no trusted root issued.
+	roots := x509.NewCertPool()
+	roots.AddCert(selfSignedCA(t))
+	cache.put(rawList(t, srv))
+	if _, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Cache: cache, Roots: roots}); !errors.Is(err, certificates.ErrUntrustedIssuer) {
+		t.Errorf("a list no trusted root issued: %v", err)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("the server saw %d requests, want the 2 of rawList", n)
+	}
+}
+
+// With a cache, a reply signed by an unknown certificate still makes the
+// store fetch early, taking no list older than RetryInterval.
+func TestStoreCacheFetchesOnUnknownSerial(t *testing.T) {
+	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	defer srv.Close()
+	ctx := context.Background()
+	cache := &memCache{}
+	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Cache: cache, RetryInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Stop()
+	cfg := certMode(srv)
+	cfg.Keys = store
+	client, _ := wechatpay.New(cfg)
+
+	srv.RotatePlatformKey()
+	if err := reverse(ctx, client, srv); !errors.Is(err, signer.ErrUnknownSerial) {
+		t.Fatalf("first reply after an unannounced rotation: %v", err)
+	}
+	waitFor(t, "a request to succeed again", func() bool { return reverse(ctx, client, srv) == nil })
+	if cache.fetched() < 2 {
+		t.Errorf("%d fetches, want the first and one after the rotation", cache.fetches)
+	}
+}

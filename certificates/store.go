@@ -37,6 +37,24 @@ type Options struct {
 	// every platform certificate fetched (WeChat Pay's Tenpay.com Root CA);
 	// see Verifier.
 	Roots *x509.CertPool
+	// Cache, if set, shares the lists fetched with the other instances of
+	// a service, so that one fetch serves them all; see Cache.
+	Cache Cache
+}
+
+// Cache shares certificate lists between the instances of a service, so
+// that one of them fetches for all and they agree on the keys (the
+// redisstore module keeps one in Redis). It holds lists as WeChat Pay
+// sends them, with the certificates encrypted under the APIv3 key: a
+// Store decrypts and checks a list it reads from the cache as it checks
+// one it downloads (the key it knows, Options.Roots), so the APIv3 key
+// never leaves the process, and whoever can write to the cache cannot
+// slip in a certificate.
+type Cache interface {
+	// List returns the body of a certificate list fetched at since or
+	// later: the one the cache holds if it is that recent, otherwise the
+	// one fetch downloads, which the cache then holds for the others.
+	List(ctx context.Context, since time.Time, fetch func(context.Context) ([]byte, error)) ([]byte, error)
 }
 
 // Store holds the platform certificates of a merchant and keeps them
@@ -53,6 +71,7 @@ type Store struct {
 	client   *wechatpay.Client
 	apiv3Key string
 	opts     Options
+	known    signer.Keys // the keys a list must agree with
 
 	held    atomic.Pointer[map[string]Certificate]
 	fetchMu sync.Mutex // one fetch at a time
@@ -87,14 +106,14 @@ func NewStore(ctx context.Context, cfg wechatpay.Config, apiv3Key string, o Opti
 	}
 	s := &Store{apiv3Key: apiv3Key, opts: o, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	s.held.Store(&map[string]Certificate{})
-	known := signer.MultiKeys(signer.StaticKeys(cfg.Certs), cfg.Keys, heldKeys{s})
-	cfg.Verifier = Verifier(apiv3Key, known, o.Roots)
+	s.known = signer.MultiKeys(signer.StaticKeys(cfg.Certs), cfg.Keys, heldKeys{s})
+	cfg.Verifier = Verifier(apiv3Key, s.known, o.Roots)
 	client, err := wechatpay.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	s.client = client
-	if err := s.Refresh(ctx); err != nil {
+	if err := s.refresh(ctx, time.Now().Add(-o.Interval)); err != nil {
 		return nil, err
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -143,23 +162,48 @@ func (s *Store) Certificates() []Certificate {
 	return out
 }
 
-// Refresh fetches the certificate list now. On failure the certificates
-// held stay as they were.
+// Refresh fetches the certificate list now (with a Cache, it takes a
+// list another instance fetched after Refresh was called). On failure the
+// certificates held stay as they were.
 func (s *Store) Refresh(ctx context.Context) error {
+	return s.refresh(ctx, time.Now())
+}
+
+// refresh fetches the certificate list, or with a Cache takes one fetched
+// at since or later.
+func (s *Store) refresh(ctx context.Context, since time.Time) error {
 	s.fetchMu.Lock()
 	defer s.fetchMu.Unlock()
 	s.lastMu.Lock()
 	s.last = time.Now()
 	s.lastMu.Unlock()
-	resp, err := s.client.Chain(s.opts.Path).Get(ctx)
+	var body []byte
+	var err error
+	if s.opts.Cache != nil {
+		body, err = s.opts.Cache.List(ctx, since, s.download)
+	} else {
+		body, err = s.download(ctx)
+	}
 	if err != nil {
 		return err
 	}
-	certs, err := Decrypt(resp.Body, s.apiv3Key)
+	certs, err := Decrypt(body, s.apiv3Key)
 	if err != nil {
 		return err
 	}
 	now := time.Now()
+	if s.opts.Cache != nil {
+		// A download was checked by the Verifier middleware; a list from
+		// the cache may not have been downloaded here.
+		if err := agree(s.known, certs); err != nil {
+			return err
+		}
+		if s.opts.Roots != nil {
+			if err := Issued(certs, s.opts.Roots, now); err != nil {
+				return err
+			}
+		}
+	}
 	next := make(map[string]Certificate, len(certs)+1)
 	for serial, c := range *s.held.Load() {
 		if now.Before(c.ExpireTime) {
@@ -173,6 +217,16 @@ func (s *Store) Refresh(ctx context.Context) error {
 	return nil
 }
 
+// download fetches the certificate list, verified by the client's
+// Verifier middleware.
+func (s *Store) download(ctx context.Context) ([]byte, error) {
+	resp, err := s.client.Chain(s.opts.Path).Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
 // Stop ends the background refresh and waits for it. The certificates
 // held stay usable. Stop may be called more than once.
 func (s *Store) Stop() {
@@ -184,13 +238,18 @@ func (s *Store) Stop() {
 
 func (s *Store) run() {
 	defer close(s.done)
-	timer := time.NewTimer(s.wait(true))
+	d := s.wait(true)
+	timer := time.NewTimer(d)
 	defer timer.Stop()
 	for {
+		// A list another instance fetched within the wait is as fresh as
+		// one this store would have fetched on its own schedule.
+		var since time.Time
 		select {
 		case <-s.ctx.Done():
 			return
 		case <-timer.C:
+			since = time.Now().Add(-d)
 		case <-s.kick:
 			s.lastMu.Lock()
 			recent := time.Since(s.last) < s.opts.RetryInterval
@@ -198,12 +257,14 @@ func (s *Store) run() {
 			if recent {
 				continue
 			}
+			since = time.Now().Add(-s.opts.RetryInterval)
 		}
-		err := s.Refresh(s.ctx)
+		err := s.refresh(s.ctx, since)
 		if err != nil && s.ctx.Err() == nil && s.opts.OnError != nil {
 			s.opts.OnError(err)
 		}
-		timer.Reset(s.wait(err == nil))
+		d = s.wait(err == nil)
+		timer.Reset(d)
 	}
 }
 
