@@ -84,6 +84,12 @@ func boolOption(o M, key string) (bool, error) {
 
 // encodeQuery encodes the query option with sorted keys.
 func encodeQuery(v any) (string, error) {
+	if m, ok, err := structQuery(v); ok {
+		if err != nil {
+			return "", err
+		}
+		v = m
+	}
 	switch v := v.(type) {
 	case url.Values:
 		return v.Encode(), nil
@@ -109,7 +115,7 @@ func encodeQuery(v any) (string, error) {
 		}
 		return q.Encode(), nil
 	}
-	return "", fmt.Errorf("want M, map[string]string or url.Values, not %T", v)
+	return "", fmt.Errorf("want M, map[string]string, url.Values or a struct, not %T", v)
 }
 
 // managedHeaders are set by the client and its transport, never by the

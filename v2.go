@@ -238,6 +238,12 @@ type v2Payload struct {
 // v2Fields reads the payload and makes its fields readable as strings.
 func v2Fields(method string, o M) (v2Payload, error) {
 	x, hasXML := o[optXML]
+	if m, ok, err := structFields(x); ok {
+		if err != nil {
+			return v2Payload{}, fmt.Errorf("option xml: %w", err)
+		}
+		x = m
+	}
 	q, hasQuery := o[optQuery]
 	get := method == http.MethodGet || method == http.MethodDelete
 	if get && hasQuery && q != nil {
