@@ -31,11 +31,3 @@ func ExampleClient_V3() {
 	// v3/pay/transactions/out-trade-no/{out_trade_no}/reverse
 	// 200 1217752501201407033233368018
 }
-
-// A path the catalog does not have yet is reached from the nearest node
-// with Chain, which takes segments as Client.Chain does.
-func ExampleV3PayTransactions_Chain() {
-	client := &wechatpay.Client{}
-	fmt.Println(client.V3().Pay().Transactions().Chain("outTradeNo/_out_trade_no_/someNewAction"))
-	// Output: v3/pay/transactions/out-trade-no/{out_trade_no}/some-new-action
-}

@@ -20,6 +20,7 @@ import (
 	"github.com/wxpay-go/wechatpay/internal/catalog"
 	"github.com/wxpay-go/wechatpay/internal/chaintree"
 	"github.com/wxpay-go/wechatpay/media"
+	"github.com/wxpay-go/wechatpay/node"
 	"github.com/wxpay-go/wechatpay/transport"
 )
 
@@ -240,8 +241,8 @@ func TestTypedNodesOfferOnlyCatalogMethods(t *testing.T) {
 	if _, ok := reverse.MethodByName("Get"); ok {
 		t.Error("the reverse endpoint offers Get")
 	}
-	if typ := reflect.TypeOf(client.V3()); typ.Kind() != reflect.Pointer || typ.Elem().Size() != reflect.TypeOf(Client{}).Size() {
-		t.Errorf("a node is %s; want a *Client converted", typ)
+	if typ := reflect.TypeOf(client.V3()); typ.Kind() != reflect.Struct || typ.Size() != reflect.TypeOf((*node.Client)(nil)).Elem().Size() {
+		t.Errorf("a node is %s of %d bytes; want a struct holding only the node.Client", typ, typ.Size())
 	}
 	t.Logf("%d nodes", nodes)
 }
@@ -319,17 +320,76 @@ func TestCatalogPathsAreVerbatimTemplates(t *testing.T) {
 	}
 }
 
-// The generated file is what the generator makes of the catalog now.
+// The generated files are what the generator makes of the catalog now.
 func TestTreeIsFresh(t *testing.T) {
-	want, err := chaintree.GenerateFile("internal/catalog/endpoints.tsv", ".", "tree_gen.go")
+	root, nodes, err := chaintree.GenerateFiles("internal/catalog/endpoints.tsv", "tree_gen.go", "node/node_gen.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile("tree_gen.go")
+	for name, want := range map[string][]byte{"tree_gen.go": root, "node/node_gen.go": nodes} {
+		got, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale: run go generate", name)
+		}
+	}
+}
+
+// Several option maps reach the wire merged as Chain(path) merges them,
+// later keys winning: the typed verbs merge before handing over one map.
+func TestTypedChainMergesOptionsLikeChain(t *testing.T) {
+	rec := &wireRecorder{}
+	cfg := testConfig(rec)
+	cfg.BackupURL = "-"
+	client, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Fatal("tree_gen.go is stale: run go generate")
+	ctx := context.Background()
+	first := M{"out_trade_no": "first", "json": M{"mchid": "1230000109"}}
+	second := M{"out_trade_no": "1217752501201407033233368018"}
+	client.V3().Pay().Transactions().OutTradeNo().OutTradeNo_().Reverse().Post(ctx, first, second)
+	client.V3().Pay().Transactions().OutTradeNo().OutTradeNo_().Get(ctx)
+	typed := rec.take()
+	client.Chain(seedTemplate).Post(ctx, first, second)
+	client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(ctx)
+	str := rec.take()
+	if len(typed) != 1 || !slices.Equal(typed, str) {
+		t.Errorf("typed sent %v, Chain(path) sent %v", typed, str)
+	}
+	if len(typed) > 0 && !strings.Contains(typed[0].URL, "/1217752501201407033233368018/") {
+		t.Errorf("sent %v: the later map did not win", typed[0])
+	}
+}
+
+// BenchmarkTypedChain walks the seed's typed chain: no allocations.
+func BenchmarkTypedChain(b *testing.B) {
+	client := newBenchClient(b, "http://127.0.0.1:1/")
+	b.ReportAllocs()
+	for b.Loop() {
+		n := client.V3().Pay().Transactions().OutTradeNo().OutTradeNo_().Reverse()
+		if n.String() == "" {
+			b.Fatal("empty template")
+		}
+	}
+}
+
+// BenchmarkTypedRequest is BenchmarkRequest through the typed chain, the
+// chain walked on every request.
+func BenchmarkTypedRequest(b *testing.B) {
+	url := startPresignedServer(b)
+	client := newBenchClient(b, url)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := client.V3().Pay().Transactions().OutTradeNo().OutTradeNo_().Reverse().Post(ctx, seedOptions)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if resp.StatusCode != 200 {
+			b.Fatal(resp.StatusCode)
+		}
 	}
 }

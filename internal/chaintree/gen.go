@@ -1,43 +1,60 @@
 package chaintree
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/wxpay-go/wechatpay/internal/catalog"
 )
 
-// GenerateFile reads the catalog file, builds the tree and returns the Go
-// source of the generated file out in the package directory pkgDir. The
-// other files of that package are read to check that no generated name
-// clashes with a declared one.
-func GenerateFile(catalogPath, pkgDir, out string) ([]byte, error) {
+// ModulePath is the import path of the root package.
+const ModulePath = "github.com/wxpay-go/wechatpay"
+
+// GenerateFiles reads the catalog file, builds the tree and returns the Go
+// source of the generated files: rootOut in the root package (the entry
+// methods of Client and catalogLiteral) and nodesOut in the node package
+// (a type per node), both paths relative to the module root. The other
+// files of each package are read to check that no generated name clashes
+// with a declared one.
+func GenerateFiles(catalogPath, rootOut, nodesOut string) (root, nodes []byte, err error) {
 	text, err := os.ReadFile(catalogPath)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	eps, err := catalog.Parse(string(text))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	t, err := Build(eps)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	decls, err := declared(pkgDir, out)
+	rootDecls, err := declared(filepath.Dir(rootOut), rootOut)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return Generate(t, filepath.ToSlash(catalogPath), decls)
+	nodeDecls, err := declared(filepath.Dir(nodesOut), nodesOut)
+	if err != nil {
+		return nil, nil, err
+	}
+	nodeDir := filepath.ToSlash(filepath.Dir(nodesOut))
+	return Generate(t, Options{
+		Source:      filepath.ToSlash(catalogPath),
+		Root:        rootDecls,
+		Nodes:       nodeDecls,
+		NodePackage: ModulePath + "/" + nodeDir,
+	})
 }
 
 // Declared is what a package declares: top-level names, and the methods of
@@ -106,38 +123,71 @@ func recvName(e ast.Expr) string {
 	return ""
 }
 
-// Generate writes the tree as the Go file of package wechatpay: an entry
-// method on *Client per first segment; per node, a type defined as Client
-// (so a node is a *Client converted, free to make, and its template a
-// constant of its methods) with String, Chain, a method per child and one
-// per HTTP method; and catalogLiteral for the segment normalization. source names the catalog
-// in the header. Names that the package declares already are an error.
-func Generate(t *Tree, source string, decls Declared) ([]byte, error) {
+// Options says what Generate needs besides the tree.
+type Options struct {
+	Source      string   // the catalog, named in the header
+	Root        Declared // what the root package declares already
+	Nodes       Declared // what the node package declares already
+	NodePackage string   // the node package's import path
+}
+
+// Generate writes the tree as two Go files. The root package's file has
+// an entry method on *Client per first segment and catalogLiteral for the
+// segment normalization. The node package's file has, per node, a struct
+// holding only the node.Client (so a node is free to make, and its
+// template a constant of its methods) with String, Chain, a method per
+// child and one per HTTP method; and a constructor per first segment.
+// Names that a package declares already are an error.
+func Generate(t *Tree, o Options) (root, nodes []byte, err error) {
 	var errs []error
-	t.Walk(func(n *Node) {
-		if decls.Names[n.Type] {
-			errs = append(errs, fmt.Errorf("type %s (%s) clashes with a declaration of the package", n.Type, n.Path))
-		}
-	})
+	generated := map[string]string{} // node package names -> what they are
+	t.Walk(func(n *Node) { generated[n.Type] = n.Path })
 	for _, r := range t.Roots {
-		if decls.ClientMethods[r.Method] {
+		ctor := "New" + r.Type
+		if what, ok := generated[ctor]; ok {
+			errs = append(errs, fmt.Errorf("constructor %s (%s) clashes with the type of %s", ctor, r.Path, what))
+		}
+		generated[ctor] = r.Path
+		if o.Root.ClientMethods[r.Method] {
 			errs = append(errs, fmt.Errorf("entry method Client.%s (%s) clashes with a method of Client", r.Method, r.Path))
 		}
 	}
-	for _, name := range []string{"catalogLiteral"} {
-		if decls.Names[name] {
-			errs = append(errs, fmt.Errorf("%s is declared by the package already", name))
+	for _, name := range slices.Sorted(maps.Keys(generated)) {
+		if o.Nodes.Names[name] {
+			errs = append(errs, fmt.Errorf("%s (%s) clashes with a declaration of the node package", name, generated[name]))
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	if o.Root.Names["catalogLiteral"] {
+		errs = append(errs, fmt.Errorf("catalogLiteral is declared by the root package already"))
 	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	header := fmt.Sprintf("// Code generated by internal/chaintree/gentree from %s. DO NOT EDIT.\n\n", o.Source)
+	if root, err = formatted(header + rootSource(t, o.NodePackage)); err != nil {
+		return nil, nil, err
+	}
+	if nodes, err = formatted(header + nodeSource(t, path.Base(o.NodePackage))); err != nil {
+		return nil, nil, err
+	}
+	return root, nodes, nil
+}
 
-	var b bytes.Buffer
+func formatted(src string) ([]byte, error) {
+	out, err := format.Source([]byte(src))
+	if err != nil {
+		return nil, fmt.Errorf("formatting the generated code: %w", err)
+	}
+	return out, nil
+}
+
+// rootSource is the root package's file: catalogLiteral and the entry
+// methods of Client.
+func rootSource(t *Tree, nodePackage string) string {
+	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
-	p("// Code generated by internal/chaintree/gentree from %s. DO NOT EDIT.\n\n", source)
-	p("package wechatpay\n\nimport \"context\"\n\n")
-
+	pkg := path.Base(nodePackage)
+	p("package wechatpay\n\nimport %q\n\n", nodePackage)
 	p("// catalogLiteral reports whether seg is a literal segment of the catalog\n")
 	p("// that the PHP normalization would change: it is kept as written.\n")
 	p("func catalogLiteral(seg string) bool {\n")
@@ -149,33 +199,41 @@ func Generate(t *Tree, source string, decls Declared) ([]byte, error) {
 		p("\tswitch seg {\n\tcase %s:\n\t\treturn true\n\t}\n", strings.Join(quoted, ", "))
 	}
 	p("\treturn false\n}\n")
-
 	for _, r := range t.Roots {
-		p("\n// %s starts a typed chain at %q. See docs/chain.md.\n", r.Method, r.Path)
-		p("func (c *Client) %s() *%s { return (*%s)(c) }\n", r.Method, r.Type, r.Type)
+		p("\n// %s starts a typed chain at %q (package %s). See docs/chain.md.\n", r.Method, r.Path, pkg)
+		p("func (c *Client) %s() %s.%s { return %s.New%s((*nodeClient)(c)) }\n", r.Method, pkg, r.Type, pkg, r.Type)
+	}
+	return b.String()
+}
+
+// nodeSource is the node package's file: a type per node and a
+// constructor per first segment.
+func nodeSource(t *Tree, pkg string) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("package %s\n\nimport (\n\t\"context\"\n\n\t\"%s/transport\"\n)\n", pkg, ModulePath)
+	for _, r := range t.Roots {
+		p("\n// New%s returns the node %q of a client; wechatpay.Client.%s calls it.\n", r.Type, r.Path, r.Method)
+		p("func New%s(c Client) %s { return %s{c} }\n", r.Type, r.Type, r.Type)
 	}
 	t.Walk(func(n *Node) {
 		p("\n// %s is the chain node %q.\n", n.Type, n.Path)
-		p("type %s Client\n", n.Type)
+		p("type %s struct{ c Client }\n", n.Type)
 		p("\n// String returns the node's template, %q.\n", n.Path)
-		p("func (*%s) String() string { return %q }\n", n.Type, n.Path)
-		p("\n// Chain appends segment to the node's template, as Chain.Chain does.\n")
-		p("func (n *%s) Chain(segment string) *Chain { return (*Client)(n).at(%q).Chain(segment) }\n", n.Type, n.Path)
+		p("func (%s) String() string { return %q }\n", n.Type, n.Path)
+		p("\n// Chain appends segment to the node's template, as wechatpay.Chain.Chain does.\n")
+		p("func (n %s) Chain(segment string) Chain { return n.c.Chain(%q, segment) }\n", n.Type, n.Path)
 		for _, c := range n.Children {
 			p("\n// %s goes to %q%s.\n", c.Method, c.Path, placeholderNote(c.Segment))
-			p("func (n *%s) %s() *%s { return (*%s)(n) }\n", n.Type, c.Method, c.Type, c.Type)
+			p("func (n %s) %s() %s { return %s{n.c} }\n", n.Type, c.Method, c.Type, c.Type)
 		}
 		for _, v := range n.Verbs {
 			p("\n// %s sends %s %s (%s).%s\n", v.Name, v.Endpoint.Method, n.Path, oneLine(v.Endpoint.Summary), endpointNotes(v.Endpoint))
-			p("func (n *%s) %s(ctx context.Context, opts ...M) (*Response, error) {\n", n.Type, v.Name)
-			p("\treturn (*Client)(n).at(%q).%s(ctx, opts...)\n}\n", n.Path, v.Name)
+			p("func (n %s) %s(ctx context.Context, opts ...map[string]any) (*transport.Response, error) {\n", n.Type, v.Name)
+			p("\treturn send(ctx, n.c, %q, %q, opts)\n}\n", v.Endpoint.Method, n.Path)
 		}
 	})
-	src, err := format.Source(b.Bytes())
-	if err != nil {
-		return nil, fmt.Errorf("formatting the generated code: %w", err)
-	}
-	return src, nil
+	return b.String()
 }
 
 // placeholderNote tells which option fills a placeholder segment.

@@ -1,28 +1,31 @@
-// Command gentree writes the typed chain tree of the root package from the
-// endpoint catalog. Run it through go generate in the root package:
+// Command gentree writes the typed chain tree from the endpoint catalog:
+// the node types in package node and the entry methods of Client in the
+// root package. Run it through go generate in the root package:
 //
-//	//go:generate go run ./internal/chaintree/gentree
+//	//go:generate go run ./internal/chaintree/gentree -catalog internal/catalog/endpoints.tsv -o tree_gen.go -nodes node/node_gen.go
 package main
 
 import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/wxpay-go/wechatpay/internal/chaintree"
 )
 
 func main() {
 	catalogPath := flag.String("catalog", "internal/catalog/endpoints.tsv", "the endpoint catalog")
-	out := flag.String("o", "tree_gen.go", "output file, in the package directory")
+	out := flag.String("o", "tree_gen.go", "the root package's output file, relative to the module root")
+	nodes := flag.String("nodes", "node/node_gen.go", "the node package's output file, relative to the module root")
 	flag.Parse()
-	src, err := chaintree.GenerateFile(*catalogPath, filepath.Dir(*out), *out)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "gentree:", err)
-		os.Exit(1)
+	root, nodeSrc, err := chaintree.GenerateFiles(*catalogPath, *out, *nodes)
+	if err == nil {
+		err = os.WriteFile(*out, root, 0o644)
 	}
-	if err := os.WriteFile(*out, src, 0o644); err != nil {
+	if err == nil {
+		err = os.WriteFile(*nodes, nodeSrc, 0o644)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "gentree:", err)
 		os.Exit(1)
 	}
