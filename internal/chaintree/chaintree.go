@@ -1,7 +1,7 @@
 // Package chaintree turns the endpoint catalog into the typed chain tree:
 // one node per path prefix, each with the Go names of the method that
-// reaches it and of its type. Package gentree writes the tree as Go code in
-// the root package; the porter uses the same names to print typed chains.
+// reaches it and of its type. Package gentree writes the tree as Go code:
+// the node types in package node, the entry methods in the root package.
 //
 // The naming rule (docs/chain.md):
 //
