@@ -45,6 +45,16 @@ func (s *Server) Notify(ctx context.Context, target, eventType string, resource 
 	if err != nil {
 		return nil, fmt.Errorf("wxpaytest: Notify: %w", err)
 	}
+	return s.notify(ctx, target, newEventID(s.now()), eventType, plain, faults)
+}
+
+// newEventID is a callback id in the shape of WeChat Pay's.
+func newEventID(now time.Time) string {
+	return fmt.Sprintf("EV-%s%05d", now.In(beijing).Format("20060102150405"), notifySeq.Add(1)%100000)
+}
+
+// notify encrypts, signs and posts an APIv3 callback of the given id.
+func (s *Server) notify(ctx context.Context, target, id, eventType string, plain []byte, faults []Fault) (*http.Response, error) {
 	originalType, _, _ := strings.Cut(strings.ToLower(eventType), ".")
 	nonce := aescipher.NewNonce()
 	ciphertext, err := aescipher.EncryptGCM(s.APIv3Key, nonce, originalType, plain)
@@ -67,7 +77,7 @@ func (s *Server) Notify(ctx context.Context, target, eventType string, resource 
 		Summary      string    `json:"summary"`
 		Resource     encrypted `json:"resource"`
 	}{
-		ID:           fmt.Sprintf("EV-%s%05d", now.In(beijing).Format("20060102150405"), notifySeq.Add(1)%100000),
+		ID:           id,
 		CreateTime:   now.In(beijing).Format(time.RFC3339),
 		ResourceType: "encrypt-resource",
 		EventType:    eventType,
@@ -222,6 +232,11 @@ func (s *Server) NotifyV2(ctx context.Context, target string, fields map[string]
 // WeChat Pay's, it carries no sign. BadSignature encrypts req_info under
 // another key.
 func (s *Server) NotifyV2Refund(ctx context.Context, target string, reqInfo map[string]string, faults ...Fault) (*http.Response, error) {
+	return s.notifyRefundV2(ctx, nil, target, reqInfo, faults)
+}
+
+// notifyRefundV2 is NotifyV2Refund for the APIv2 merchant m, MchID if nil.
+func (s *Server) notifyRefundV2(ctx context.Context, m *v2Merchant, target string, reqInfo map[string]string, faults []Fault) (*http.Response, error) {
 	key := s.Secret
 	for _, f := range faults {
 		if f != BadSignature {
@@ -240,6 +255,9 @@ func (s *Server) NotifyV2Refund(ctx context.Context, target string, reqInfo map[
 		return nil, fmt.Errorf("wxpaytest: NotifyV2Refund: %w", err)
 	}
 	params := s.v2Envelope()
+	if m != nil {
+		params["appid"], params["mch_id"] = m.appID, m.mchID
+	}
 	params["req_info"] = enc
 	return s.postV2(ctx, target, params)
 }

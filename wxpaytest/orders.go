@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -22,8 +23,12 @@ type order struct {
 	appid, mchid, outTradeNo, transactionID string
 	tradeType, state, description           string
 	notifyURL                               string // where Pay sends the payment callback
+	openID                                  string // the payer, for JSAPI and mini-program orders
 	total                                   int64
-	successTime                             time.Time
+	refunded                                int64 // fen in refunds that are not CLOSED
+	shared                                  int64 // fen split by profit sharing or unfrozen
+	profitSharing                           bool  // settle_info.profit_sharing: the funds stay frozen for profit sharing
+	createTime, successTime                 time.Time
 }
 
 // combineOrder is an e-commerce combine order and its sub orders.
@@ -42,13 +47,19 @@ type orderBook struct {
 	byTxID   map[string]*order
 	combines map[string]*combineOrder // by combine_out_trade_no
 	txSeq    int64
+	refunds  refundBook // refunds.go
+
+	callbacks []*sentCallback // callbacks.go
+
+	passwordFree int // SetPasswordFreeLimit
 }
 
 func newOrderBook(mchID, appID string) orderBook {
 	b := orderBook{
-		orders:   make(map[string]*order),
-		byTxID:   make(map[string]*order),
-		combines: make(map[string]*combineOrder),
+		orders:       make(map[string]*order),
+		byTxID:       make(map[string]*order),
+		combines:     make(map[string]*combineOrder),
+		passwordFree: DefaultPasswordFreeLimit,
 	}
 	b.add(&order{
 		appid: appID, mchid: mchID, outTradeNo: fixtureOutTradeNo, transactionID: fixtureTransactionID,
@@ -69,15 +80,25 @@ func (b *orderBook) add(o *order) {
 // SetPaid marks a direct order paid (trade_state SUCCESS), as if its
 // payer had paid it in full.
 func (s *Server) SetPaid(outTradeNo string) error {
+	return s.setPaid("SetPaid", outTradeNo)
+}
+
+func (s *Server) setPaid(op, outTradeNo string) error {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o, ok := s.book.orders[outTradeNo]
 	if !ok {
-		return fmt.Errorf("wxpaytest: SetPaid: no order %q", outTradeNo)
+		return fmt.Errorf("wxpaytest: %s: no order %q", op, outTradeNo)
 	}
-	o.state, o.successTime = "SUCCESS", now
-	return nil
+	switch o.state {
+	case "SUCCESS":
+		return nil
+	case "NOTPAY", "USERPAYING", "PAYERROR":
+		o.state, o.successTime = "SUCCESS", now
+		return nil
+	}
+	return fmt.Errorf("wxpaytest: %s: order %q is %s and can no longer be paid", op, outTradeNo, o.state)
 }
 
 // Pay marks a direct order paid, as SetPaid does, and then, as WeChat Pay
@@ -88,17 +109,75 @@ func (s *Server) SetPaid(outTradeNo string) error {
 // notify_url must be on the loopback interface; otherwise the order is
 // paid and the error says the callback was not sent.
 func (s *Server) Pay(ctx context.Context, outTradeNo string) (*http.Response, error) {
-	if err := s.SetPaid(outTradeNo); err != nil {
-		return nil, fmt.Errorf("wxpaytest: Pay: no order %q", outTradeNo)
+	if err := s.setPaid("Pay", outTradeNo); err != nil {
+		if s.payV2(outTradeNo) {
+			return nil, nil // an APIv2 code payment: WeChat Pay sends it no callback
+		}
+		return nil, err
 	}
 	s.mu.Lock()
 	o := s.book.orders[outTradeNo]
-	target, resource := o.notifyURL, o.transaction()
+	target, resource := o.notifyURL, marshal(o.transaction())
 	s.mu.Unlock()
 	if target == "" {
 		return nil, nil
 	}
-	return s.Notify(ctx, target, "TRANSACTION.SUCCESS", resource)
+	return s.sendCallback(ctx, outTradeNo, target, "TRANSACTION.SUCCESS", resource)
+}
+
+// FailPayment makes a payment that is under way fail, as when the
+// payer's bank refuses it: a NOTPAY or USERPAYING order (APIv3, or an
+// APIv2 code payment waiting for the payer's password) becomes PAYERROR.
+// WeChat Pay sends no callback for a failed payment.
+func (s *Server) FailPayment(outTradeNo string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.book.orders[outTradeNo]; ok {
+		if o.state != "NOTPAY" && o.state != "USERPAYING" {
+			return fmt.Errorf("wxpaytest: FailPayment: order %q is %s, not NOTPAY or USERPAYING", outTradeNo, o.state)
+		}
+		o.state = "PAYERROR"
+		return nil
+	}
+	found := false
+	for _, o := range s.v2.orders {
+		if o.outTradeNo == outTradeNo && o.tradeState == "USERPAYING" {
+			o.tradeState, found = "PAYERROR", true
+		}
+	}
+	if !found {
+		return fmt.Errorf("wxpaytest: FailPayment: no APIv3 order or waiting APIv2 code payment %q", outTradeNo)
+	}
+	return nil
+}
+
+// CloseOrder closes an unpaid order as WeChat Pay does when it times out:
+// a NOTPAY, USERPAYING or PAYERROR order of the APIv3 or APIv2 order book
+// becomes CLOSED.
+func (s *Server) CloseOrder(outTradeNo string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.book.orders[outTradeNo]; ok {
+		switch o.state {
+		case "NOTPAY", "USERPAYING", "PAYERROR":
+			o.state = "CLOSED"
+			return nil
+		}
+		return fmt.Errorf("wxpaytest: CloseOrder: order %q is %s and cannot be closed", outTradeNo, o.state)
+	}
+	found := false
+	for _, o := range s.v2.orders {
+		if o.outTradeNo == outTradeNo {
+			switch o.tradeState {
+			case "NOTPAY", "USERPAYING", "PAYERROR":
+				o.tradeState, found = "CLOSED", true
+			}
+		}
+	}
+	if !found {
+		return fmt.Errorf("wxpaytest: CloseOrder: no unpaid order %q", outTradeNo)
+	}
+	return nil
 }
 
 // TradeState returns the trade_state of a direct order, or the state of a
@@ -125,8 +204,18 @@ var stateDesc = map[string]string{
 	"PAYERROR":   "支付失败",
 }
 
-// native places a Native (QR code) order.
-func (s *Server) native(c call) reply {
+// The prepay endpoints place an order of their trade type and answer
+// what the payer's side needs to pay it: the code_url of a QR code, the
+// prepay_id a JSAPI, mini-program or App payment is started with, or the
+// h5_url of a mobile web payment.
+func (s *Server) native(c call) reply { return s.prepay(c, "NATIVE") }
+func (s *Server) jsapi(c call) reply  { return s.prepay(c, "JSAPI") }
+func (s *Server) app(c call) reply    { return s.prepay(c, "APP") }
+func (s *Server) h5(c call) reply     { return s.prepay(c, "MWEB") }
+
+// prepay places an order of tradeType: NATIVE, JSAPI (a mini program
+// pays through it too, with its own appid), APP or MWEB (H5).
+func (s *Server) prepay(c call, tradeType string) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
@@ -139,18 +228,29 @@ func (s *Server) native(c call) reply {
 		f[i] = v
 	}
 	appid, mchid, description, outTradeNo, notifyURL := f[0], f[1], f[2], f[3], f[4]
-	total := gjson.GetBytes(c.body, "amount.total")
-	switch {
-	case !total.Exists() || total.Type == gjson.Null:
-		return refuse(paramError("amount.total is required"))
-	case total.Type != gjson.Number || total.Num != float64(total.Int()) || total.Int() <= 0:
-		return refuse(paramError("amount.total must be a positive integer number of fen, not %s", total.Raw))
+	total, err := fenField(c.body, "amount.total")
+	if err != nil {
+		return refuse(err)
 	}
 	if cur := gjson.GetBytes(c.body, "amount.currency"); cur.Exists() && (cur.Type != gjson.String || cur.Str != "CNY") {
 		return refuse(paramError("amount.currency must be \"CNY\", not %s", cur.Raw))
 	}
 	if len(outTradeNo) > 32 {
 		return refuse(paramError("out_trade_no %q is longer than 32 bytes", outTradeNo))
+	}
+	var openID string
+	switch tradeType {
+	case "JSAPI":
+		if openID, err = stringField(c.body, "payer.openid", "payer.openid"); err != nil {
+			return refuse(err)
+		}
+	case "MWEB":
+		if _, err := stringField(c.body, "scene_info.payer_client_ip", "scene_info.payer_client_ip"); err != nil {
+			return refuse(err)
+		}
+		if _, err := stringField(c.body, "scene_info.h5_info.type", "scene_info.h5_info.type"); err != nil {
+			return refuse(err)
+		}
 	}
 	if err := s.checkMerchant(mchid, "mchid"); err != nil {
 		return refuse(err)
@@ -169,12 +269,30 @@ func (s *Server) native(c call) reply {
 	s.book.add(&order{
 		appid: appid, mchid: mchid, outTradeNo: outTradeNo,
 		transactionID: fmt.Sprintf("4200%s%016d", now.Format("20060102"), s.book.txSeq),
-		tradeType:     "NATIVE", state: "NOTPAY", description: description, total: total.Int(),
-		notifyURL: notifyURL,
+		tradeType:     tradeType, state: "NOTPAY", description: description, total: total,
+		notifyURL: notifyURL, openID: openID, createTime: now,
+		profitSharing: gjson.GetBytes(c.body, "settle_info.profit_sharing").Bool(),
 	})
-	return ok(struct {
-		CodeURL string `json:"code_url"`
-	}{"weixin://wxpay/bizpayurl?pr=" + signer.Nonce()[:9]})
+	prepayID := "wx" + now.In(chinaTime).Format("02150405") + signer.Nonce()[:24]
+	switch tradeType {
+	case "NATIVE":
+		return ok(map[string]string{"code_url": "weixin://wxpay/bizpayurl?pr=" + signer.Nonce()[:9]})
+	case "MWEB":
+		return ok(map[string]string{"h5_url": "https://wx.tenpay.com/cgi-bin/mmpayweb-bin/checkmweb?prepay_id=" + prepayID + "&package=" + strconv.Itoa(int(s.book.txSeq))})
+	}
+	return ok(map[string]string{"prepay_id": prepayID})
+}
+
+// fenField reads a required amount: a positive integer number of fen.
+func fenField(body []byte, path string) (int64, *Error) {
+	v := gjson.GetBytes(body, path)
+	switch {
+	case !v.Exists() || v.Type == gjson.Null:
+		return 0, paramError("%s is required", path)
+	case v.Type != gjson.Number || v.Num != float64(v.Int()) || v.Int() <= 0:
+		return 0, paramError("%s must be a positive integer number of fen, not %s", path, v.Raw)
+	}
+	return v.Int(), nil
 }
 
 func (s *Server) queryByID(c call) reply {
@@ -237,9 +355,18 @@ func (o *order) transaction() any {
 		out.Amount.PayerTotal = &paid
 		out.BankType = "OTHERS"
 		out.SuccessTime = o.successTime.In(chinaTime).Format(time.RFC3339)
-		out.Payer = &payer{OpenID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}
+		out.Payer = &payer{OpenID: o.payer()}
 	}
 	return out
+}
+
+// payer is the openid of the order's payer: the one the order was
+// placed for, or the documentation's.
+func (o *order) payer() string {
+	if o.openID != "" {
+		return o.openID
+	}
+	return "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
 }
 
 // chinaTime is the zone of WeChat Pay's timestamps, +08:00.

@@ -23,6 +23,12 @@ type call struct {
 
 var routes = []route{
 	{http.MethodPost, split("v3/pay/transactions/native"), (*Server).native},
+	{http.MethodPost, split("v3/pay/transactions/jsapi"), (*Server).jsapi},
+	{http.MethodPost, split("v3/pay/transactions/app"), (*Server).app},
+	{http.MethodPost, split("v3/pay/transactions/h5"), (*Server).h5},
+	{http.MethodPost, split("v3/refund/domestic/refunds"), (*Server).createRefund},
+	{http.MethodGet, split("v3/refund/domestic/refunds/{out_refund_no}"), (*Server).queryRefund},
+	{http.MethodPost, split("v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund"), (*Server).applyAbnormalRefund},
 	{http.MethodGet, split("v3/pay/transactions/id/{transaction_id}"), (*Server).queryByID},
 	{http.MethodGet, split("v3/pay/transactions/out-trade-no/{out_trade_no}"), (*Server).queryByOutTradeNo},
 	{http.MethodPost, split("v3/pay/transactions/out-trade-no/{out_trade_no}/close"), (*Server).close},

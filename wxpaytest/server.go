@@ -28,6 +28,10 @@
 // An in-memory order book backs these APIv3 endpoints:
 //
 //	POST /v3/pay/transactions/native                         200 {"code_url"}
+//	POST /v3/pay/transactions/jsapi, /v3/pay/transactions/app 200 {"prepay_id"} (a mini program uses jsapi)
+//	POST /v3/pay/transactions/h5                             200 {"h5_url"}
+//	POST /v3/refund/domestic/refunds                         200 the refund, PROCESSING (refunds.go)
+//	GET  /v3/refund/domestic/refunds/{out_refund_no}         200 the refund
 //	GET  /v3/pay/transactions/id/{transaction_id}?mchid=     200 the order
 //	GET  /v3/pay/transactions/out-trade-no/{out_trade_no}?mchid=
 //	                                                          200 the order

@@ -265,6 +265,8 @@ var v2Endpoints = map[string]v2Endpoint{
 	"GET /papay/h5entrustweb":         (*Server).v2H5EntrustWeb,
 	"POST /pay/downloadbill":          (*Server).v2DownloadBill,
 	"POST /secapi/mch/uploadmedia":    (*Server).v2UploadMedia,
+	"POST /secapi/pay/refund":         (*Server).v2Refund,
+	"POST /pay/refundquery":           (*Server).v2RefundQuery,
 }
 
 const noClientCertPage = "<html>\r\n<head><title>400 No required SSL certificate was sent</title></head>\r\n<body>\r\n" +

@@ -17,17 +17,42 @@ type v2Order struct {
 	outTradeNo         string
 	transactionID      string
 	tradeType          string
-	tradeState         string // SUCCESS, REVOKED
+	tradeState         string // SUCCESS, REFUND, USERPAYING, PAYERROR, REVOKED, CLOSED
 	totalFee           int
+	refunded           int // fen in refunds that are not closed
 	body               string
 	openID             string
 	timeEnd            string // yyyyMMddHHmmss, China time
-	reverses           int    // calls of secapi/pay/reverse
+	paidAt             time.Time
+	reverses           int // calls of secapi/pay/reverse
+	queries            int // order queries while USERPAYING
 }
 
 var v2StateDesc = map[string]string{
-	"SUCCESS": "支付成功",
-	"REVOKED": "已撤销",
+	"SUCCESS":    "支付成功",
+	"REFUND":     "转入退款",
+	"NOTPAY":     "未支付",
+	"CLOSED":     "已关闭",
+	"REVOKED":    "已撤销",
+	"USERPAYING": "用户支付中",
+	"PAYERROR":   "支付失败",
+}
+
+// DefaultPasswordFreeLimit is the largest code payment (pay/micropay), in
+// fen, that a payer makes without entering a password: 1,000 yuan.
+const DefaultPasswordFreeLimit = 100000
+
+// SetPasswordFreeLimit sets the largest code payment, in fen, that is paid
+// at once; a larger one waits for the payer's password, as the code-pay
+// guide describes: pay/micropay answers result_code FAIL, err_code
+// USERPAYING, and the order is USERPAYING. The first order query after
+// that still shows USERPAYING; by the second the payer has entered the
+// password and the order is SUCCESS, unless FailPayment made it PAYERROR
+// first, or Pay paid it. A limit of 0 asks every payer for a password.
+func (s *Server) SetPasswordFreeLimit(fen int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.book.passwordFree = fen
 }
 
 // V2TradeState returns the trade_state of an APIv2 order of mchID, "" if
@@ -64,6 +89,18 @@ func (s *Server) findV2(c v2Call) (*v2Order, v2Result, bool) {
 }
 
 func (o *v2Order) fields() map[string]string {
+	if o.timeEnd == "" {
+		// Not paid: what is known before the payer pays.
+		f := map[string]string{
+			"result_code": "SUCCESS", "trade_type": o.tradeType, "trade_state": o.tradeState,
+			"trade_state_desc": v2StateDesc[o.tradeState], "out_trade_no": o.outTradeNo, "total_fee": strconv.Itoa(o.totalFee),
+			"fee_type": "CNY", "attach": "",
+		}
+		if o.subMchID != "" {
+			f["sub_mch_id"], f["sub_appid"] = o.subMchID, o.subAppID
+		}
+		return f
+	}
 	f := map[string]string{
 		"result_code": "SUCCESS", "openid": o.openID, "is_subscribe": "N", "trade_type": o.tradeType,
 		"trade_state": o.tradeState, "trade_state_desc": v2StateDesc[o.tradeState], "bank_type": "CFT",
@@ -83,7 +120,34 @@ func (s *Server) v2OrderQuery(c v2Call) v2Result {
 	if !ok {
 		return fail
 	}
+	if o.tradeState == "USERPAYING" {
+		// The payer enters the password while the merchant polls.
+		o.queries++
+		if o.queries >= 2 {
+			o.pay(s.clock())
+		}
+	}
 	return v2Result{fields: o.fields()}
+}
+
+// pay marks a code payment paid at now.
+func (o *v2Order) pay(now time.Time) {
+	o.tradeState, o.paidAt, o.timeEnd = "SUCCESS", now, now.In(chinaTime).Format("20060102150405")
+}
+
+// payV2 pays an APIv2 code payment that waits for the payer's password.
+func (s *Server) payV2(outTradeNo string) bool {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	found := false
+	for _, o := range s.v2.orders {
+		if o.outTradeNo == outTradeNo && (o.tradeState == "USERPAYING" || o.tradeState == "PAYERROR") {
+			o.pay(now)
+			found = true
+		}
+	}
+	return found
 }
 
 func (s *Server) v2Micropay(c v2Call) v2Result {
@@ -112,10 +176,14 @@ func (s *Server) v2Micropay(c v2Call) v2Result {
 	o := &v2Order{
 		mchID: c.merchant.mchID, appID: c.merchant.appID, subMchID: p["sub_mch_id"], subAppID: p["sub_appid"],
 		outTradeNo: p["out_trade_no"], transactionID: fmt.Sprintf("4200000%021d", s.v2.seq),
-		tradeType: "MICROPAY", tradeState: "SUCCESS", totalFee: fee, body: p["body"],
-		openID: "oUpF8uN95-Ptaags6E_roPHg7AG0", timeEnd: time.Now().In(chinaTime).Format("20060102150405"),
+		tradeType: "MICROPAY", tradeState: "USERPAYING", totalFee: fee, body: p["body"],
+		openID: "oUpF8uN95-Ptaags6E_roPHg7AG0",
 	}
 	s.v2.orders = append(s.v2.orders, o)
+	if fee > s.book.passwordFree {
+		return v2Fail("USERPAYING", "需要用户输入支付密码")
+	}
+	o.pay(s.clock())
 	f := o.fields()
 	delete(f, "trade_state")
 	delete(f, "trade_state_desc")
