@@ -146,7 +146,10 @@ func TestRefundV2(t *testing.T) {
 	if len(v2) != 1 {
 		t.Fatalf("%d APIv2 callbacks, want 1", len(v2))
 	}
-	info := v2[0].ReqInfo
+	if !v2[0].Refund {
+		t.Error("the refund callback is not read as a refund result")
+	}
+	info := v2[0].Fields
 	for k, want := range map[string]string{
 		"out_refund_no": "MP-R-1", "refund_id": r["refund_id"], "out_trade_no": "MP-R", "refund_status": "SUCCESS",
 		"refund_fee": "100", "total_fee": "300",
@@ -155,8 +158,9 @@ func TestRefundV2(t *testing.T) {
 			t.Errorf("req_info %s = %q, want %q", k, info[k], want)
 		}
 	}
-	if info["success_time"] == "" || v2[0].Fields["mch_id"] != srv.V2MchID || v2[0].Fields["appid"] != srv.V2AppID {
-		t.Errorf("callback %v %v", v2[0].Fields, info)
+	outer, _ := transformer.ToMap(v2[0].Body)
+	if info["success_time"] == "" || outer["mch_id"] != srv.V2MchID || outer["appid"] != srv.V2AppID {
+		t.Errorf("callback %v %v", outer, info)
 	}
 
 	resp, err := c.Chain("v2/pay/refundquery").Post(ctx, wechatpay.M{"xml": v2Fields(srv, wechatpay.M{"out_trade_no": "MP-R"})})
@@ -175,7 +179,7 @@ func TestRefundV2(t *testing.T) {
 	if _, err := srv.CompleteRefund(ctx, "MP-R-3", "ABNORMAL"); err != nil {
 		t.Fatal(err)
 	}
-	if _, v2 = m.got(t); len(v2) != 2 || v2[1].ReqInfo["refund_status"] != "CHANGE" {
+	if _, v2 = m.got(t); len(v2) != 2 || v2[1].Fields["refund_status"] != "CHANGE" {
 		t.Errorf("abnormal refund callback %v", v2)
 	}
 	// Without the merchant certificate, nginx refuses.
