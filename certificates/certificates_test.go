@@ -108,7 +108,7 @@ func TestDecrypt(t *testing.T) {
 // The first download is verified with the certificates it carries: no
 // platform key is configured. Other replies are not verified that way.
 func TestVerifierBootstrap(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -181,7 +181,7 @@ func reverse(ctx context.Context, client *wechatpay.Client, srv *wxpaytest.Serve
 // A store fetches when it starts and serves as the client's keys; with a
 // public key beside it, both modes work at once.
 func TestStore(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -234,7 +234,7 @@ func TestStore(t *testing.T) {
 // verified as the mainland one is, on start and on every refresh; the
 // global list goes to apihk.mch.weixin.qq.com in front of the real API.
 func TestStoreOverseas(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 	for _, path := range []string{"v3/global/certificates", "hk/v3/certificates"} {
@@ -308,7 +308,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // schedule, the server switches its signing key, and no request fails.
 // The old certificate stays usable.
 func TestStoreRotation(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{Interval: 20 * time.Millisecond, RetryInterval: 10 * time.Millisecond})
@@ -374,7 +374,7 @@ func TestStoreRotation(t *testing.T) {
 // A reply signed by a certificate the store has not seen makes it fetch
 // early, so a rotation it missed costs one failed request, not a day.
 func TestStoreFetchesOnUnknownSerial(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 	store, err := certificates.NewStore(ctx, certMode(srv), srv.APIv3Key, certificates.Options{RetryInterval: 10 * time.Millisecond})
@@ -394,7 +394,7 @@ func TestStoreFetchesOnUnknownSerial(t *testing.T) {
 }
 
 func TestStoreErrors(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	ctx := context.Background()
 	if _, err := certificates.NewStore(ctx, certMode(srv), strings.Repeat("k", 32), certificates.Options{}); !errors.Is(err, aescipher.ErrAuthentication) {
 		t.Errorf("wrong APIv3 key: %v", err)
@@ -432,7 +432,7 @@ func TestStoreErrors(t *testing.T) {
 // With Roots, a list is taken only if a trusted root issued every
 // certificate in it.
 func TestVerifierRoots(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 	trusted := x509.NewCertPool()

@@ -14,7 +14,7 @@ import (
 // certificates at once, verifying the list with the certificates it
 // carries, and is the client's source of platform keys from then on.
 func ExampleNewStore() {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 
@@ -45,7 +45,7 @@ func ExampleNewStore() {
 
 // The first download of the certificates, as `wxpay crt` does it.
 func ExampleVerifier() {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 
 	cfg := srv.Config()

@@ -13,7 +13,6 @@ import (
 
 	"github.com/wxpay-go/wechatpay/aescipher"
 	"github.com/wxpay-go/wechatpay/keys"
-	"github.com/wxpay-go/wechatpay/signer"
 )
 
 // Platform certificates.
@@ -21,30 +20,24 @@ import (
 //	GET /v3/certificates   200 {"data":[{"serial_no","effective_time","expire_time","encrypt_certificate"}]}
 //	GET /v3/global/certificates, /hk/v3/certificates   the same list
 //
-// Every server holds platform certificates besides its public key
-// (PlatformKeyID), and lists them, encrypted with APIv3Key, at
-// v3/certificates and at the two overseas paths. By default every reply is still signed under
-// PlatformKeyID. A server started WithPlatformCertificates stands for a
-// merchant that uses the certificates: a reply to a request whose
-// Wechatpay-Serial names PlatformKeyID is signed under it, any other reply
-// with the current platform certificate, as WeChat Pay does while a
-// merchant moves between the two.
+// Which key signs replies and callbacks, and whether v3/certificates
+// lists any certificate, is the server's Keys (WithKeys): by default
+// every reply is signed under PlatformKeyID while the certificates are
+// listed too; KeysPublicKey has no certificates, KeysCertificate signs
+// with them, KeysBoth with either. Certificates are encrypted with
+// APIv3Key, and listed at v3/certificates and the two overseas paths.
 //
 // AddPlatformCertificate and RotatePlatformKey play a certificate
 // rotation: WeChat Pay publishes the new certificate some time before it
 // signs with it, and keeps listing the old one until it expires.
 
-// WithPlatformCertificates signs replies with the current platform
-// certificate unless the request's Wechatpay-Serial names PlatformKeyID.
-func WithPlatformCertificates() Option {
-	return func(s *Server) { s.certs.signWithCerts = true }
-}
-
-// certState is the server's platform certificates; Server.mu guards it.
+// certState is the server's platform certificates; Server.mu guards all
+// but mode, which is set before the server starts.
 type certState struct {
-	signWithCerts bool
-	list          []*platformCert // published, oldest first
-	signing       int             // index in list of the one that signs
+	mode      Keys
+	list      []*platformCert // published, oldest first
+	signing   int             // index in list of the one that signs
+	callbacks int             // callbacks signed so far, for KeysBoth's turns
 }
 
 type platformCert struct {
@@ -156,8 +149,11 @@ func (s *Server) certsLocked() []*platformCert {
 }
 
 // PlatformCertificates returns the platform certificates v3/certificates
-// lists, oldest first.
+// lists, oldest first; none for KeysPublicKey.
 func (s *Server) PlatformCertificates() []*x509.Certificate {
+	if !s.certs.mode.usesCertificates() {
+		return nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*x509.Certificate
@@ -168,8 +164,11 @@ func (s *Server) PlatformCertificates() []*x509.Certificate {
 }
 
 // PlatformCertificate returns the platform certificate that signs
-// replies, and its serial number.
+// replies, and its serial number; nil and "" for KeysPublicKey.
 func (s *Server) PlatformCertificate() (*x509.Certificate, string) {
+	if !s.certs.mode.usesCertificates() {
+		return nil, ""
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pc := s.certsLocked()[s.certs.signing]
@@ -199,17 +198,6 @@ func (s *Server) RotatePlatformKey() *x509.Certificate {
 	return s.certs.list[s.certs.signing].cert
 }
 
-// replySigner picks the key and serial a reply to r is signed with.
-func (s *Server) replySigner(r *http.Request) (*rsa.PrivateKey, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.certs.signWithCerts || r.Header.Get(signer.HeaderSerial) == s.PlatformKeyID {
-		return s.PlatformKey, s.PlatformKeyID
-	}
-	pc := s.certsLocked()[s.certs.signing]
-	return pc.key, keys.SerialNumber(pc.cert)
-}
-
 // isPlatformSerial reports whether serial names a published certificate.
 func (s *Server) isPlatformSerial(serial string) bool {
 	s.mu.Lock()
@@ -223,8 +211,12 @@ func (s *Server) isPlatformSerial(serial string) bool {
 }
 
 // certificates lists the platform certificates, each encrypted with
-// APIv3Key as WeChat Pay does.
+// APIv3Key as WeChat Pay does, or says there are none.
 func (s *Server) certificates(call) reply {
+	if !s.certs.mode.usesCertificates() {
+		return fail(http.StatusNotFound, "RESOURCE_NOT_EXISTS", "无可用的平台证书，请在商户平台-API安全申请使用微信支付公钥 "+
+			"(no platform certificate: this merchant verifies with the WeChat Pay public key "+s.PlatformKeyID+")")
+	}
 	s.mu.Lock()
 	list := append([]*platformCert(nil), s.certsLocked()...)
 	s.mu.Unlock()

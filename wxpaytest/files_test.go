@@ -140,7 +140,7 @@ func TestPlatformCertificates(t *testing.T) {
 		t.Errorf("default server signs under %s", got)
 	}
 
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	first, serial := srv.PlatformCertificate()
 	if serial != keys.SerialNumber(first) || len(srv.PlatformCertificates()) != 1 {

@@ -30,7 +30,8 @@ var beijing = time.FixedZone("CST", 8*60*60)
 // one: the JSON envelope {id, create_time, resource_type
 // "encrypt-resource", event_type, summary, resource} with resource
 // encrypted by AEAD_AES_256_GCM under APIv3Key, and the Wechatpay-*
-// headers signed with PlatformKey under PlatformKeyID.
+// headers signed as the server's Keys say: with PlatformKey under
+// PlatformKeyID by default.
 //
 // resource is the plaintext: []byte, string or json.RawMessage as is,
 // anything else encoded as JSON. Its original_type and associated_data
@@ -146,7 +147,8 @@ func (s *Server) notifyHeaders(now time.Time, body []byte, faults []Fault) (http
 	if fault == MissingHeaders {
 		return h, nil
 	}
-	if err := s.sign(h, s.PlatformKey, s.PlatformKeyID, now, body, fault); err != nil {
+	key, serial := s.callbackSigner()
+	if err := s.sign(h, key, serial, now, body, fault); err != nil {
 		return nil, err
 	}
 	return h, nil

@@ -20,8 +20,8 @@
 // an upload, signed over its meta part); a Wechatpay-Serial header, if
 // sent, must name PlatformKeyID or a platform certificate. Every reply,
 // errors and 204s included, carries a Request-ID and is signed with
-// PlatformKey under PlatformKeyID (or with a platform certificate, see
-// WithPlatformCertificates); bill files alone are not signed.
+// PlatformKey under PlatformKeyID (or with a platform certificate, as
+// WithKeys says); bill files alone are not signed.
 //
 // # Endpoints
 //
@@ -332,7 +332,7 @@ func (s *Server) Config() wechatpay.Config {
 		MchID:      s.MchID,
 		Serial:     s.MerchantSerial,
 		PrivateKey: s.MerchantKey,
-		Certs:      map[string]*rsa.PublicKey{s.PlatformKeyID: s.PlatformPublicKey()},
+		Certs:      s.verifyKeys(),
 		BaseURL:    s.URL,
 		BackupURL:  "-",
 		TLSConfig:  &tls.Config{RootCAs: roots},
@@ -344,12 +344,18 @@ func (s *Server) Config() wechatpay.Config {
 // Client returns a client built from Config, the same one on every call.
 func (s *Server) Client() *wechatpay.Client {
 	s.mu.Lock()
+	c := s.client
+	s.mu.Unlock()
+	if c != nil {
+		return c
+	}
+	c, err := wechatpay.New(s.Config()) // Config takes s.mu
+	if err != nil {
+		panic("wxpaytest: the server's own Config is refused: " + err.Error())
+	}
+	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.client == nil {
-		c, err := wechatpay.New(s.Config())
-		if err != nil {
-			panic("wxpaytest: the server's own Config is refused: " + err.Error())
-		}
 		s.client = c
 	}
 	return s.client

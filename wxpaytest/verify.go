@@ -86,8 +86,8 @@ func (s *Server) checkHeaders(h http.Header, body []byte) *Error {
 	if !acceptsJSON(h.Values("Accept")) {
 		return paramError("Accept header must accept application/json (application/json, application/* or */*), not %q", strings.Join(h.Values("Accept"), ", "))
 	}
-	if serial := h.Get(signer.HeaderSerial); serial != "" && serial != s.PlatformKeyID && !s.isPlatformSerial(serial) {
-		return paramError("%s %q names no WeChat Pay public key or platform certificate (want %s)", signer.HeaderSerial, serial, s.PlatformKeyID)
+	if err := s.checkSerial(h.Get(signer.HeaderSerial)); err != nil {
+		return err
 	}
 	if len(body) == 0 {
 		return nil

@@ -38,7 +38,7 @@ func withoutCerts(t *testing.T, path string) string {
 // verified with the certificates it carries; one PEM file per
 // certificate, named by serial.
 func TestCrtBootstrap(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	srv.AddPlatformCertificate()
 	config := withoutCerts(t, writeConfig(t, srv))
