@@ -557,7 +557,7 @@ func (c *memCache) put(body []byte) {
 // Stores sharing a cache fetch once between them, and each serves the
 // certificates; Refresh takes only a list fetched after it was called.
 func TestStoreCache(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 	cache := &memCache{}
@@ -598,12 +598,12 @@ func TestStoreCache(t *testing.T) {
 // decrypt with the store's APIv3 key, agree with the keys it knows, and
 // with Roots be issued by one of them.
 func TestStoreCacheChecks(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 
 	// Another merchant's list, encrypted under another APIv3 key.
-	other := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	other := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer other.Close()
 	cache := &memCache{}
 	cache.put(rawList(t, other))
@@ -635,7 +635,7 @@ func TestStoreCacheChecks(t *testing.T) {
 // With a cache, a reply signed by an unknown certificate still makes the
 // store fetch early, taking no list older than RetryInterval.
 func TestStoreCacheFetchesOnUnknownSerial(t *testing.T) {
-	srv := wxpaytest.NewServer(wxpaytest.WithPlatformCertificates())
+	srv := wxpaytest.NewServer(wxpaytest.WithKeys(wxpaytest.KeysBoth))
 	defer srv.Close()
 	ctx := context.Background()
 	cache := &memCache{}
