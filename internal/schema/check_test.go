@@ -132,4 +132,11 @@ func TestNoAllocations(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { _ = list.CheckQuery("offset=0&limit=10", Kinds) }); n != 0 {
 		t.Errorf("query: %v allocations per check", n)
 	}
+	method, path, _ := strings.Cut(refund, " ")
+	if Find(method, path) != op || Find("GET", "v3/no/such/operation") != nil {
+		t.Error("Find does not agree with Lookup")
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = Find(method, path) }); n != 0 {
+		t.Errorf("Find: %v allocations per call", n)
+	}
 }

@@ -82,6 +82,7 @@ func (op *Operation) V2() bool {
 }
 
 type entry struct {
+	key  string
 	line []byte
 	once sync.Once
 	op   *Operation
@@ -95,7 +96,7 @@ var index = sync.OnceValue(func() map[string]*entry {
 		if !ok {
 			panic("schema: schema.json: a line does not start with its operation") // checked by the tests
 		}
-		m[key] = &entry{line: line}
+		m[key] = &entry{key: key, line: line}
 	}
 	return m
 })
@@ -116,14 +117,26 @@ func lineKey(line []byte) (string, bool) {
 // Lookup returns the description of the operation key ("POST
 // v3/refund/domestic/refunds"), nil if there is none.
 func Lookup(key string) *Operation {
-	e := index()[key]
+	return index()[key].operation()
+}
+
+// Find is Lookup of the key method+" "+path, without building the key on
+// the heap: the client calls it on every request.
+func Find(method, path string) *Operation {
+	var buf [160]byte
+	key := append(append(append(buf[:0], method...), ' '), path...)
+	return index()[string(key)].operation()
+}
+
+// operation decodes the entry's line the first time it is asked for.
+func (e *entry) operation() *Operation {
 	if e == nil {
 		return nil
 	}
 	e.once.Do(func() {
 		op, err := Parse(e.line)
 		if err != nil {
-			panic(fmt.Sprintf("schema: schema.json: %s: %v", key, err)) // checked by the tests
+			panic(fmt.Sprintf("schema: schema.json: %s: %v", e.key, err)) // checked by the tests
 		}
 		e.op = op
 	})
