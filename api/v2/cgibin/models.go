@@ -109,13 +109,13 @@ type MchCustomsCustomdeclarequeryRequest struct {
 	AppID string `xml:"appid,omitempty"`
 	// 商户号 (required, at most 32 bytes)
 	MchID string `xml:"mch_id,omitempty"`
-	// 商户订单号 (required, at most 32 bytes)
+	// 商户订单号 (at most 32 bytes)
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
-	// 微信支付订单号 (required, at most 28 bytes)
+	// 微信支付订单号 (at most 28 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户子订单号 (required, at most 32 bytes)
+	// 商户子订单号 (at most 32 bytes)
 	SubOrderNo string `xml:"sub_order_no,omitempty"`
-	// 微信子订单号 (required, at most 32 bytes)
+	// 微信子订单号 (at most 32 bytes)
 	SubOrderID string `xml:"sub_order_id,omitempty"`
 	// 海关 (required, at most 32 bytes)
 	Customs string `xml:"customs,omitempty"`

@@ -486,9 +486,9 @@ type FacepayqueryRequest struct {
 	MchID string `xml:"mch_id,omitempty"`
 	// 子商户号 (at most 32 bytes)
 	SubMchID string `xml:"sub_mch_id,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
@@ -696,9 +696,9 @@ type OrderqueryRequest struct {
 	MchID string `xml:"mch_id,omitempty"`
 	// 子商户号 (at most 32 bytes)
 	SubMchID string `xml:"sub_mch_id,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
@@ -784,9 +784,9 @@ type PaporderqueryRequest struct {
 	AppID string `xml:"appid,omitempty"`
 	// 商户号 (required, at most 32 bytes)
 	MchID string `xml:"mch_id,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 }
 
@@ -914,9 +914,9 @@ type PartnerPaporderqueryRequest struct {
 	AppID string `xml:"appid,omitempty"`
 	// 商户号 (required, at most 32 bytes)
 	MchID string `xml:"mch_id,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 子商户公众账号ID (at most 32 bytes)
 	SubAppID string `xml:"sub_appid,omitempty"`
@@ -1472,13 +1472,13 @@ type RefundqueryRequest struct {
 	SubMchID string `xml:"sub_mch_id,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
-	// 商户退款单号 (required)
+	// 商户退款单号
 	OutRefundNo string `xml:"out_refund_no,omitempty"`
-	// 微信退款单号 (required)
+	// 微信退款单号
 	RefundID string `xml:"refund_id,omitempty"`
 	// 偏移量
 	Offset int64 `xml:"offset,omitempty"`
@@ -1542,13 +1542,13 @@ type Refundqueryv2Request struct {
 	SubMchID string `xml:"sub_mch_id,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
-	// 商户退款单号 (required)
+	// 商户退款单号
 	OutRefundNo string `xml:"out_refund_no,omitempty"`
-	// 微信退款单号 (required)
+	// 微信退款单号
 	RefundID string `xml:"refund_id,omitempty"`
 	// 偏移量
 	Offset int64 `xml:"offset,omitempty"`

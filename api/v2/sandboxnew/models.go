@@ -209,9 +209,9 @@ type PayOrderqueryRequest struct {
 	MchID string `xml:"mch_id,omitempty"`
 	// 子商户号 (at most 32 bytes)
 	SubMchID string `xml:"sub_mch_id,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
@@ -305,9 +305,9 @@ type PayRefundRequest struct {
 	SubMchID string `xml:"sub_mch_id,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 商户退款单号 (required, at most 64 bytes)
 	OutRefundNo string `xml:"out_refund_no,omitempty"`
@@ -399,13 +399,13 @@ type PayRefundqueryRequest struct {
 	SubMchID string `xml:"sub_mch_id,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
-	// 商户退款单号 (required)
+	// 商户退款单号
 	OutRefundNo string `xml:"out_refund_no,omitempty"`
-	// 微信退款单号 (required)
+	// 微信退款单号
 	RefundID string `xml:"refund_id,omitempty"`
 	// 偏移量
 	Offset int64 `xml:"offset,omitempty"`

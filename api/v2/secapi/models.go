@@ -943,9 +943,9 @@ type PayRefundRequest struct {
 	SubMchID string `xml:"sub_mch_id,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 商户退款单号 (required, at most 64 bytes)
 	OutRefundNo string `xml:"out_refund_no,omitempty"`
@@ -1036,9 +1036,9 @@ type PayRefundv2Request struct {
 	SubMchID string `xml:"sub_mch_id,omitempty"`
 	// 签名类型 (at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 商户退款单号 (required, at most 64 bytes)
 	OutRefundNo string `xml:"out_refund_no,omitempty"`

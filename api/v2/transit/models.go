@@ -118,9 +118,9 @@ type PartnerpayQueryorderRequest struct {
 	MchID string `xml:"mch_id,omitempty"`
 	// 子商户号 (required, at most 32 bytes)
 	SubMchID string `xml:"sub_mch_id,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 签名类型 (required, at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`
@@ -401,9 +401,9 @@ type QueryorderRequest struct {
 	AppID string `xml:"appid,omitempty"`
 	// 商户号 (required, at most 32 bytes)
 	MchID string `xml:"mch_id,omitempty"`
-	// 微信订单号 (required, at most 32 bytes)
+	// 微信订单号 (at most 32 bytes)
 	TransactionID string `xml:"transaction_id,omitempty"`
-	// 商户订单号 (required)
+	// 商户订单号
 	OutTradeNo string `xml:"out_trade_no,omitempty"`
 	// 签名类型 (required, at most 32 bytes)
 	SignType string `xml:"sign_type,omitempty"`

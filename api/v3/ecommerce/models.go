@@ -3519,7 +3519,7 @@ type RefundsApplyRequest struct {
 	CombineOutTradeNo string `json:"combine_out_trade_no,omitempty"`
 	// 交易单微信支付订单号 (required)
 	CombineTransactionID string `json:"combine_transaction_id,omitempty"`
-	// 微信订单号 (required)
+	// 微信订单号
 	TransactionID string `json:"transaction_id,omitempty"`
 	// 商户订单号
 	OutTradeNo string `json:"out_trade_no,omitempty"`
