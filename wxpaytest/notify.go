@@ -126,6 +126,10 @@ func summary(eventType string) string {
 		return "退款异常"
 	case "REFUND.CLOSED":
 		return "退款关闭"
+	case "PROFITSHARING.SUCCESS":
+		return "分账成功"
+	case "PROFITSHARING.CLOSED":
+		return "分账失败"
 	}
 	return eventType
 }

@@ -26,7 +26,7 @@ type order struct {
 	openID                                  string // the payer, for JSAPI and mini-program orders
 	total                                   int64
 	refunded                                int64 // fen in refunds that are not CLOSED
-	shared                                  int64 // fen split by profit sharing or unfrozen
+	shared                                  int64 // fen shared to receivers and not returned
 	profitSharing                           bool  // settle_info.profit_sharing: the funds stay frozen for profit sharing
 	createTime, successTime                 time.Time
 }
@@ -48,6 +48,7 @@ type orderBook struct {
 	combines map[string]*combineOrder // by combine_out_trade_no
 	txSeq    int64
 	refunds  refundBook // refunds.go
+	profit   profitBook // profitsharing.go
 
 	callbacks []*sentCallback // callbacks.go
 
