@@ -193,7 +193,8 @@ func sameSerial(a, b string) bool {
 	return strings.EqualFold(strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0"))
 }
 
-// normalizeBaseURL checks an absolute http(s) URL and makes it end in "/".
+// normalizeBaseURL checks an absolute http(s) URL and makes it end in "/";
+// its path keeps to the rule of path segments (path.go).
 // Plain http is for a server on this machine (a test server, a local
 // proxy): a signed request and its reply never cross a network in clear.
 func normalizeBaseURL(field, u, def string) (string, error) {
@@ -217,7 +218,14 @@ func normalizeBaseURL(field, u, def string) (string, error) {
 	if !strings.HasSuffix(u, "/") {
 		u += "/"
 	}
-	return u, nil
+	// The path goes on the wire, and into the signature, in front of
+	// every request target: it keeps to the rule of a template's path.
+	origin := len(p.Scheme) + len("://") + strings.IndexByte(u[len(p.Scheme)+3:], '/')
+	path, reason := checkBasePath(u[origin:])
+	if reason != "" {
+		return refuse("%q: its path %s", u, reason)
+	}
+	return u[:origin] + path, nil
 }
 
 // isLoopback reports whether host names this machine.

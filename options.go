@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/wxpay-go/wechatpay/internal/uritemplate"
+	"github.com/wxpay-go/wechatpay/transport"
 )
 
 // Option keys, as in the PHP SDK. Every other key of an option map is a
@@ -130,15 +131,13 @@ var managedHeaders = map[string]string{
 	"Connection":        "the transport manages connections",
 }
 
-// mergeHeaders sets the headers option over the defaults, refusing values
-// that would split a header and the headers the client manages.
+// mergeHeaders sets the headers option over the defaults, refusing names
+// and values that cannot be sent (transport.CheckHeader) and the headers
+// the client manages.
 func mergeHeaders(h http.Header, v any) error {
 	set := func(k, s string) error {
-		if strings.ContainsAny(k, "\r\n: ") || k == "" {
-			return fmt.Errorf("header name %q is not valid", k)
-		}
-		if strings.ContainsAny(s, "\r\n") {
-			return fmt.Errorf("header %s: value contains a line break", k)
+		if err := transport.CheckHeader(k, s); err != nil {
+			return err
 		}
 		if why, ok := managedHeaders[http.CanonicalHeaderKey(k)]; ok {
 			return fmt.Errorf("header %s is not an option: %s", k, why)

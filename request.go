@@ -90,8 +90,8 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 			return fail("option headers", err)
 		}
 	}
-	if reason := c.checkMchID(req.Body, req.URI); reason != "" {
-		return fail(reason, nil)
+	if err := c.checkMchID(req.Body, req.URI); err != nil {
+		return fail("signing merchant", err)
 	}
 	path := req.URI
 	if base := transport.BasePath(req.BaseURL); base != "/" {

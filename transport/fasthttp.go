@@ -78,6 +78,10 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 		closeBodyStream(req)
 		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
 	}
+	if err := checkHeaders(req.Header); err != nil {
+		closeBodyStream(req)
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
+	}
 
 	freq := fasthttp.AcquireRequest()
 	fresp := fasthttp.AcquireResponse()

@@ -19,6 +19,10 @@ type NetHTTP struct {
 
 // Do sends req with the net/http client.
 func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
+	if err := checkHeaders(req.Header); err != nil {
+		closeBodyStream(req)
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
+	}
 	var body io.Reader
 	if req.BodyStream != nil {
 		body = req.BodyStream
