@@ -10,12 +10,18 @@
 //	  "secret": "APIv2 key",
 //	  "merchantCert": "/path/to/apiclient_cert.pem",
 //	  "baseURL": "https://api.mch.weixin.qq.com/",
-//	  "rootCA": "/path/to/extra-ca.pem"
+//	  "rootCA": "/path/to/extra-ca.pem",
+//	  "apiv3Key": "the 32-character APIv3 key"
 //	}
 //
 // "serial" may be left out when "merchantCert" is given. Key fields take a
 // file path, a file:// URL, PEM text or the bare base64 body (package
 // keys). Unknown fields are an error: they are usually typos.
+//
+// "apiv3Key" is not part of the client configuration: no request is
+// signed with it. It decrypts callbacks and downloaded platform
+// certificates, so a program that handles those keeps it here beside the
+// rest; ReadFile hands it back.
 package configfile
 
 import (
@@ -42,6 +48,7 @@ type File struct {
 	MerchantCert string            `json:"merchantCert"`
 	BaseURL      string            `json:"baseURL"`
 	RootCA       string            `json:"rootCA"`
+	APIv3Key     string            `json:"apiv3Key,omitempty"`
 }
 
 // Load reads the config file at path and returns a client built from it.
@@ -57,21 +64,31 @@ func Load(path string) (*wechatpay.Client, error) {
 // that adjusts the configuration before wechatpay.New. Errors name the
 // file and the field.
 func Read(path string) (wechatpay.Config, error) {
-	raw, err := os.ReadFile(path)
+	fc, err := ReadFile(path)
 	if err != nil {
 		return wechatpay.Config{}, err
-	}
-	var fc File
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fc); err != nil {
-		return wechatpay.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	cfg, err := fc.Config()
 	if err != nil {
 		return wechatpay.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return cfg, nil
+}
+
+// ReadFile reads the config file at path as it is, without loading the
+// keys it names, for its other fields such as APIv3Key.
+func ReadFile(path string) (File, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return File{}, err
+	}
+	var fc File
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fc); err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return fc, nil
 }
 
 // Config loads the keys the file names and returns the client

@@ -226,6 +226,8 @@ type Server struct {
 	// path: handle.go.
 	handlers map[string]*scripted
 	addr     string // where to listen; a free port of 127.0.0.1 if empty
+
+	answered func(Received) // WithAnswered: answered.go
 }
 
 // Received is one request as the server got it.
@@ -455,6 +457,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		rec.Err = rep.err
 		s.mu.Unlock()
 	}
+	s.answer(rec)
 
 	switch fault {
 	case ResetConnection:

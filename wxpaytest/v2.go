@@ -211,6 +211,7 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request) {
 	var rep v2Reply
 	switch fault {
 	case ResetConnection:
+		s.answer(rec)
 		resetConnection(w)
 		return
 	case ServerError:
@@ -224,6 +225,7 @@ func (s *Server) serveV2(w http.ResponseWriter, r *http.Request) {
 		rec.Err = rep.err
 		s.mu.Unlock()
 	}
+	s.answer(rec)
 	if fault == Slow {
 		t := time.NewTimer(delay)
 		defer t.Stop()
