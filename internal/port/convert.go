@@ -108,8 +108,48 @@ peel:
 	default:
 		return nil, fmt.Errorf("no HTTP method is called")
 	}
+	// The parts from the verb's receiver inwards; the chain is the
+	// innermost part that starts one and all the parts outside it, and
+	// what is inside it is the application's way to its SDK instance.
+	var parts []expr
 	for {
+		parts = append(parts, e)
 		switch x := e.(type) {
+		case *member:
+			e = x.x
+			continue
+		case *call:
+			if fm, ok := x.fn.(*member); ok {
+				e = fm.x
+				continue
+			}
+		}
+		break
+	}
+	root := parts[len(parts)-1]
+	start := -1
+	for i := len(parts) - 2; i >= 0; i-- {
+		if startsChain(parts[i]) {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		// A variable that is the instance itself names no v2/v3 root
+		// segment: wxpay.v2.pay.micropay was caught above, but a bare
+		// $instance->some->thing is taken as written.
+		switch root.(type) {
+		case *phpVar, *ident:
+		default:
+			return nil, fmt.Errorf("the chain does not start at a variable")
+		}
+		start = len(parts) - 2
+	}
+	if start < 0 {
+		return nil, fmt.Errorf("a chain without segments")
+	}
+	for i := start; i >= 0; i-- {
+		switch x := parts[i].(type) {
 		case *member:
 			seg := x.name
 			if x.index != nil {
@@ -119,28 +159,44 @@ peel:
 				}
 				seg = s.v
 			}
-			r.segs = append([]string{seg}, r.segs...)
-			e = x.x
+			r.segs = append(r.segs, seg)
 		case *call:
-			fm, ok := x.fn.(*member)
-			if !ok || fm.name != "chain" || len(x.args) != 1 {
+			fm := x.fn.(*member)
+			if fm.name != "chain" || len(x.args) != 1 {
 				return nil, fmt.Errorf("a call in the chain that is not chain('...')")
 			}
 			s, ok := x.args[0].(*strLit)
 			if !ok || s.interp {
 				return nil, fmt.Errorf("chain() of something other than a literal string")
 			}
-			r.segs = append([]string{s.v}, r.segs...)
-			e = fm.x
-		case *phpVar, *ident:
-			if len(r.segs) == 0 {
-				return nil, fmt.Errorf("a chain without segments")
-			}
-			return r, nil
-		default:
-			return nil, fmt.Errorf("the chain does not start at a variable")
+			r.segs = append(r.segs, s.v)
 		}
 	}
+	return r, nil
+}
+
+// startsChain reports whether a part of a chain starts one: a v2, v3, hk
+// or global property, a chain() call, or an index with a path in it.
+func startsChain(e expr) bool {
+	switch x := e.(type) {
+	case *member:
+		name := x.name
+		if x.index != nil {
+			s, ok := x.index.(*strLit)
+			if !ok {
+				return false
+			}
+			name, _, _ = strings.Cut(strings.TrimPrefix(s.v, "/"), "/")
+		}
+		switch name {
+		case "v2", "v3", "hk", "global":
+			return true
+		}
+	case *call:
+		fm, ok := x.fn.(*member)
+		return ok && fm.name == "chain" && fm.index == nil
+	}
+	return false
 }
 
 // template joins the segments and normalizes them as this client's Chain

@@ -401,6 +401,11 @@ func (p *parser) postfix(x expr) expr {
 				class = id.name
 			}
 			p.advance()
+			if p.tok.kind == tVar { // a static property: self::$instance
+				x = &member{line: line, x: x, name: "$" + p.tok.text}
+				p.advance()
+				continue
+			}
 			name := p.tok.text
 			p.advance()
 			if !p.is("(") {

@@ -209,9 +209,16 @@ type found struct {
 	notes  []Diagnostic // what around the snippet is not ported
 }
 
+// A chain starts at an SDK instance, which application code reaches
+// through properties, static properties and method calls
+// ($this->app->instance, self::$instanceV3, $this->getClient(),
+// this.wxpay): the receiver before the first v2/v3/hk/global segment,
+// chain() call or ['v3/...'] index.
 var (
-	phpStart = regexp.MustCompile(`(?:\$[A-Za-z_]\w*\s*=\s*)?\$[A-Za-z_]\w*\s*(?:->\s*(?:v2|v3|hk|global|chain)\b|->\s*\{|\[\s*['"]/?(?:v2|v3|hk|global)\b)`)
-	jsStart  = regexp.MustCompile("(?:(?:const|let|var)\\s+(?:[A-Za-z_$][\\w$]*|\\{[^;=]*\\})\\s*=\\s*)?(?:await\\s+)?\\b[A-Za-z_$][\\w$]*\\s*(?:\\.\\s*(?:v2|v3|hk|global)\\b|\\.\\s*chain\\s*\\(|\\[\\s*['\"`](?:v2|v3|hk|global))")
+	phpReceiver = `(?:(?:self|static|parent|[A-Z]\w*)::)?\$[A-Za-z_]\w*(?:\s*(?:->|::|\?->)\s*\$?[A-Za-z_]\w*(?:\s*\([^()]*\))?)*?`
+	phpStart    = regexp.MustCompile(`(?:\$[A-Za-z_]\w*\s*=\s*|return\s+)?` + phpReceiver + `\s*(?:->\s*(?:v2|v3|hk|global|chain)\b|->\s*\{|\[\s*['"]/?(?:v2|v3|hk|global)\b)`)
+	jsReceiver  = "\\b[A-Za-z_$][\\w$]*(?:\\s*\\??\\.\\s*[A-Za-z_$][\\w$]*(?:\\s*\\([^()]*\\))?)*?"
+	jsStart     = regexp.MustCompile("(?:(?:const|let|var)\\s+(?:[A-Za-z_$][\\w$]*|\\{[^;=]*\\})\\s*=\\s*)?(?:(?:return|await)\\s+)*" + jsReceiver + "\\s*(?:\\.\\s*(?:v2|v3|hk|global)\\b|\\.\\s*chain\\s*\\(|\\[\\s*['\"`]/?(?:v2|v3|hk|global))")
 )
 
 // findSnippets finds the chain statements of a source, in order. A
@@ -283,7 +290,7 @@ func findSnippets(src string) ([]found, []Diagnostic) {
 // isChainCall reports whether a statement calls an HTTP method (or then,
 // wait) on something.
 func isChainCall(st stmt) bool {
-	if st.kind != "expr" && st.kind != "assign" {
+	if st.kind != "expr" && st.kind != "assign" && st.kind != "return" {
 		return false
 	}
 	c, ok := st.x.(*call)

@@ -218,6 +218,21 @@ $instance->chain('v3/merchant/media/video_upload')->post(['body' => $video->getS
 			},
 		},
 		{
+			name: "receivers that are properties, static properties and method calls",
+			src: `$r = $this->app->v3->certificates->get();
+self::$instanceV3->chain('/v3/transfer/batches')->post(['json' => ['total_num' => 1]]);
+return $this->getClient()->chain('v3/bill/tradebill')->get(['query' => ['bill_date' => '2024-01-01']]);
+const res = await this.wxpay.v3.pay.transactions.native.post({ mchid: '1' })
+return this.pay.client().chain('/v3/bill/fundflowbill').get()`,
+			want: []string{
+				"resp, err := client.V3().Certificates().Get(ctx)",
+				"resp2, err2 := client.V3().Transfer().Batches().Post(ctx",
+				"resp3, err3 := client.V3().Bill().Tradebill().Get(ctx",
+				"resp4, err4 := client.V3().Pay().Transactions().Native().Post(ctx",
+				"resp5, err5 := client.V3().Bill().Fundflowbill().Get(ctx)",
+			},
+		},
+		{
 			name:  "an unreadable chain is reported",
 			src:   "text\n$instance->v3->pay->transactions->native->post([\n  'json' => [\n",
 			diags: []string{"line 2: cannot read this chain call"},
