@@ -500,6 +500,9 @@ func (c *converter) value(e expr, isMap bool) string {
 	case *arrayLit:
 		return c.composite(e)
 	}
+	if s, ok := c.staticString(e); ok {
+		return s // json_encode, urlencode, ... of literals (literals.go)
+	}
 	if text, key, ok := c.isRsaEncrypt(e); ok {
 		return c.encrypt(e.pos(), text, key)
 	}
