@@ -26,7 +26,7 @@ type snippetCase struct {
 
 var snippetCases = []snippetCase{
 	{file: "micropay_json_encode.php", v2: true, fields: map[string]string{
-		"detail": `{"cost_price":608800,"goods_detail":[{"goods_id":"\u5546\u54c1\u7f16\u7801","wxpay_goods_id":"1001","goods_name":"iPhone6s 16G","quantity":1,"price":528800},{"goods_id":"iphone6s_32G","quantity":1,"price":608800}]}`,
+		"detail":     `{"cost_price":608800,"goods_detail":[{"goods_id":"\u5546\u54c1\u7f16\u7801","wxpay_goods_id":"1001","goods_name":"iPhone6s 16G","quantity":1,"price":528800},{"goods_id":"iphone6s_32G","quantity":1,"price":608800}]}`,
 		"scene_info": `{"store_info":{"id":"SZTX001","name":"腾大餐厅 / 南山店","area_code":"440305","address":"科技园中一路腾讯大厦"}}`,
 		"attach":     "from%3Dshop%26note%3Dtwo+words%7E",
 	}},
@@ -44,7 +44,7 @@ func TestDocsSnippetsRunAgainstTheTestServer(t *testing.T) {
 	}
 	imports := map[string]bool{"context": true, "encoding/json": true, "fmt": true, "net/url": true, "os": true, "strings": true,
 		tempmodule.ModulePath + "/transformer": true,
-		tempmodule.ModulePath: true, tempmodule.ModulePath + "/wxpaytest": true}
+		tempmodule.ModulePath:                  true, tempmodule.ModulePath + "/wxpaytest": true}
 	var funcs, calls strings.Builder
 	for i, sc := range snippetCases {
 		src, err := os.ReadFile(filepath.Join("testdata", "snippets", sc.file))
