@@ -130,6 +130,10 @@ func summary(eventType string) string {
 		return "分账成功"
 	case "PROFITSHARING.CLOSED":
 		return "分账失败"
+	case "MCHTRANSFER.BILL.FINISHED":
+		return "商家转账单据终态通知"
+	case "MCHTRANSFER.BATCH.FINISHED":
+		return "商家转账批次单据完成通知"
 	}
 	return eventType
 }

@@ -43,12 +43,13 @@ type subOrder struct {
 
 // orderBook holds the server state; Server.mu guards it.
 type orderBook struct {
-	orders   map[string]*order // by out_trade_no
-	byTxID   map[string]*order
-	combines map[string]*combineOrder // by combine_out_trade_no
-	txSeq    int64
-	refunds  refundBook // refunds.go
-	profit   profitBook // profitsharing.go
+	orders    map[string]*order // by out_trade_no
+	byTxID    map[string]*order
+	combines  map[string]*combineOrder // by combine_out_trade_no
+	txSeq     int64
+	refunds   refundBook   // refunds.go
+	profit    profitBook   // profitsharing.go
+	transfers transferBook // transfers.go
 
 	callbacks []*sentCallback // callbacks.go
 
