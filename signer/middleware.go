@@ -13,9 +13,10 @@ import (
 	"github.com/wxpay-go/wechatpay/transport"
 )
 
-// Signer is the APIv3 signing middleware: it sets the Authorization header
-// of each request and passes it on to Next. It signs again on every call,
-// so a retried request gets a fresh timestamp and nonce.
+// Signer is the APIv3 signing middleware: it passes Next a copy of each
+// request with the Authorization header set, leaving the request itself
+// as it was (transport.Doer). It signs again on every call, so a retried
+// request gets a fresh timestamp and nonce.
 type Signer struct {
 	MchID  string
 	Serial string        // merchant API certificate serial number
@@ -40,11 +41,15 @@ func (s *Signer) Do(ctx context.Context, req *transport.Request) (*transport.Res
 	if err != nil {
 		return nil, err
 	}
-	if req.Header == nil {
-		req.Header = make(map[string][]string, 1)
+	// The request is the caller's (transport.Doer): Next gets a copy
+	// with a header map of its own; the values are shared, unchanged.
+	signed := *req
+	signed.Header = make(map[string][]string, len(req.Header)+1)
+	for k, vs := range req.Header {
+		signed.Header[k] = vs
 	}
-	req.Header["Authorization"] = []string{auth}
-	return s.Next.Do(ctx, req)
+	signed.Header["Authorization"] = []string{auth}
+	return s.Next.Do(ctx, &signed)
 }
 
 // Keys finds the platform public key named by a serial: a platform
@@ -88,7 +93,7 @@ type Verifier struct {
 // Do sends req through Next and verifies the response.
 func (v *Verifier) Do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
 	resp, err := v.Next.Do(ctx, req)
-	if err != nil || req.Unsigned || resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if err != nil || req.Unsigned || !resp.OK() {
 		return resp, err
 	}
 	if err := v.verify(req, resp); err != nil {

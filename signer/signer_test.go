@@ -282,3 +282,31 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// The Signer keeps the Doer contract: Next sees the Authorization header
+// on a copy, and the caller's request, its header map included, is as it
+// was; signing it again gives a fresh signature.
+func TestSignerLeavesTheRequestAsItWas(t *testing.T) {
+	var seen []string
+	next := transport.DoerFunc(func(_ context.Context, req *transport.Request) (*transport.Response, error) {
+		seen = append(seen, req.Header.Get("Authorization"))
+		if req.Header.Get("Accept") != "application/json" {
+			t.Errorf("Next lost the caller's headers: %v", req.Header)
+		}
+		return &transport.Response{StatusCode: 204}, nil
+	})
+	s := &Signer{MchID: "1230000109", Serial: "SERIAL", Key: testKey(t), Next: next}
+	req := &transport.Request{Method: "GET", BaseURL: "https://api.mch.weixin.qq.com/", URI: "v3/certificates",
+		Header: http.Header{"Accept": {"application/json"}}}
+	for range 2 {
+		if _, err := s.Do(context.Background(), req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(req.Header) != 1 || req.Header.Get("Authorization") != "" {
+		t.Errorf("the caller's header map changed: %v", req.Header)
+	}
+	if len(seen) != 2 || seen[0] == "" || seen[0] == seen[1] {
+		t.Errorf("Authorization headers sent: %q", seen)
+	}
+}

@@ -5,21 +5,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
 )
-
-// DefaultMaxResponseBytes bounds a response body when no limit is set.
-const DefaultMaxResponseBytes = 16 << 20
-
-// DefaultTimeout bounds one attempt when neither the caller's context nor
-// the configuration sets a shorter deadline.
-const DefaultTimeout = 30 * time.Second
 
 // FastHTTP is the default transport. It reuses connections per host and
 // never rewrites the request target, so what is signed is what is sent.
@@ -231,39 +222,3 @@ func canonicalKey(k []byte) string {
 	}
 	return ""
 }
-
-// retryable tells whether err means that no response arrived, so the
-// request may be sent again to the backup domain.
-func retryable(err error) bool {
-	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
-		return false
-	}
-	var netErr net.Error
-	switch {
-	case errors.Is(err, fasthttp.ErrTimeout), errors.Is(err, fasthttp.ErrDialTimeout),
-		errors.Is(err, fasthttp.ErrConnectionClosed), errors.Is(err, fasthttp.ErrNoFreeConns),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
-		errors.Is(err, syscall.EPIPE):
-		return true
-	case errors.As(err, &netErr):
-		return true
-	}
-	var opErr *net.OpError
-	return errors.As(err, &opErr)
-}
-
-// Error is a failed exchange: nothing, or nothing usable, came back.
-type Error struct {
-	Method string
-	URL    string
-	Err    error
-	// Retryable is true when no response arrived (a refused or reset
-	// connection, a timeout), so the backup domain may be tried.
-	Retryable bool
-}
-
-func (e *Error) Error() string {
-	return e.Method + " " + e.URL + ": " + e.Err.Error()
-}
-
-func (e *Error) Unwrap() error { return e.Err }

@@ -3,7 +3,6 @@ package transport
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -79,6 +78,3 @@ func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data}, nil
 }
-
-// ErrBodyTooLarge reports a response body over the configured limit.
-var ErrBodyTooLarge = errors.New("response body too large")

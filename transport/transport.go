@@ -14,9 +14,17 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/tidwall/gjson"
 )
+
+// DefaultMaxResponseBytes bounds a response body when no limit is set.
+const DefaultMaxResponseBytes = 16 << 20
+
+// DefaultTimeout bounds one attempt when neither the caller's context nor
+// the configuration sets a shorter deadline.
+const DefaultTimeout = 30 * time.Second
 
 // Request is one HTTP request as the protocol layers see it.
 //
@@ -107,7 +115,33 @@ func (r *Response) Get(path string) gjson.Result {
 	return gjson.GetBytes(r.Body, path)
 }
 
-// Doer sends a request and returns its response.
+// OK reports whether the response is a success: a 2xx status. A reply
+// that is not is not verified, and reaches the caller as an error.
+func (r *Response) OK() bool {
+	return r.StatusCode >= 200 && r.StatusCode <= 299
+}
+
+// Doer sends a request and returns its response: a transport puts it on
+// the wire, a middleware changes what passes and hands it to the next
+// Doer, in the manner of net/http's RoundTripper.
+//
+// Do must not change the Request it is given, its Header map nor the
+// slices the map holds, Body or SignedBody: the caller owns them, may
+// read them again once Do returns (to retry on the backup domain, to log
+// the target), and may share them between calls. A middleware that sends
+// something else (a signer adding Authorization, an APIv2 signer adding
+// sign) passes on a copy, cloning what it changes: a shallow copy of the
+// Request, and of the Header map before setting a header in it. The one
+// exception is BodyStream, which can be read only once: the transport
+// reads it, and closes it if it is an io.Closer, whatever the outcome.
+//
+// Do returns a response whenever one arrived, whatever its status: a
+// status that is not a success (Response.OK) is the caller's to judge,
+// and a middleware passes it on without verifying it. A non-nil error
+// means no usable response: a *Error from a transport, a
+// *signer.VerifyError from a verifier, or the error of a middleware that
+// refused the request. Do must be safe for concurrent use, and must
+// return once ctx is done.
 type Doer interface {
 	Do(ctx context.Context, req *Request) (*Response, error)
 }

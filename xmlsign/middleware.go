@@ -141,7 +141,7 @@ type Verifier struct {
 // Do sends req through Next and verifies the reply.
 func (v *Verifier) Do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
 	resp, err := v.Next.Do(ctx, req)
-	if err != nil || req.Unsigned || resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if err != nil || req.Unsigned || !resp.OK() {
 		return resp, err
 	}
 	fields, err := transformer.ToMap(resp.Body)
