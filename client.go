@@ -71,6 +71,10 @@ type Config struct {
 	// backup retry -> V2Signer -> V2Verifier -> Transport.
 	V2Signer   transport.Middleware
 	V2Verifier transport.Middleware
+	// Checks says how far a request is checked against its operation's
+	// description before it is sent. Default CheckKinds: a known field of
+	// the wrong JSON kind is refused. See CheckLevel.
+	Checks CheckLevel
 	// Logger, if set, records every request: at Debug level its method,
 	// path, status, Request-ID and time taken; at Info a reply that is not
 	// 2xx; at Warn a request that failed (no reply, or a reply that did

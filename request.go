@@ -98,6 +98,14 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 		path = base[1:] + path
 	}
 	if ep, ok := catalog.Lookup(method, path); ok {
+		var body []byte
+		if hasJSON {
+			body = req.Body
+		}
+		_, query, _ := strings.Cut(req.URI, "?")
+		if err := c.checkV3(ep.Method, ep.Path, body, query); err != nil {
+			return fail("refused by the API description", err)
+		}
 		req.Unsigned = !ep.SignedResponse
 		if ep.Host != "" && !baseGiven && c.baseURL == DefaultBaseURL {
 			// The few endpoints served elsewhere (apihk for the older

@@ -111,6 +111,12 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 		}
 	}
 
+	if known {
+		if err := c.checkV2(ep.Method, ep.Path, fields); err != nil {
+			return fail("refused by the API description", err)
+		}
+	}
+
 	// One backing array holds the header values: one allocation, not three.
 	h, values := req.Header, []string{v2Accept, c.userAgent, v2ContentType}
 	h["Accept"] = values[0:1:1]

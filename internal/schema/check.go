@@ -366,8 +366,8 @@ func (op *Operation) CheckField(name, value string, level Level) *Error {
 	return nil
 }
 
-// CheckRequired names a required APIv2 field that has does not report
-// present, nil if all are.
+// CheckRequired names a required APIv2 field that has reports absent, nil
+// if all are present.
 func (op *Operation) CheckRequired(has func(name string) bool) *Error {
 	if op.Body == nil || op.Body.required == 0 {
 		return nil
