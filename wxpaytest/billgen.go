@@ -12,7 +12,9 @@ import (
 // with every value behind a backtick (so spreadsheets keep long numbers
 // as text), then a summary header and a summary line. Content depends
 // only on the kind, the date, the row count and the merchant, so a bill
-// of any size is reproduced byte for byte without being stored.
+// of any size is reproduced byte for byte without being stored. The
+// server's own records of the day (bills.go) come first, rendered when
+// the bill is handed out.
 
 // billKind is what a generated file holds.
 type billKind int
@@ -66,6 +68,7 @@ type billSpec struct {
 	date         string // YYYY-MM-DD
 	rows         int
 	appID, mchID string
+	records      *billRecords // nil if none; a pointer, so a spec stays comparable
 }
 
 // writeBill writes the bill to w.
@@ -74,6 +77,11 @@ func writeBill(w io.Writer, b billSpec) error {
 	bw.WriteString(billHeader(b.kind))
 	bw.WriteString("\r\n")
 	digits := strings.ReplaceAll(b.date, "-", "")
+	rec := b.records
+	if rec == nil {
+		rec = &billRecords{}
+	}
+	bw.Write(rec.lines)
 	var total, fees int64
 	row := make([]byte, 0, 512)
 	for i := 1; i <= b.rows; i++ {
@@ -86,7 +94,7 @@ func writeBill(w io.Writer, b billSpec) error {
 		case tradeBill:
 			row = appendTradeRow(row, b, digits, i, fen, fee)
 		case fundFlowBill:
-			row = appendFundFlowRow(row, b, digits, i, fen, total)
+			row = appendFundFlowRow(row, b, digits, i, fen, total+rec.income-rec.expense)
 		case statementBill:
 			row = appendStatementRow(row, b, digits, i, fen, fee)
 		}
@@ -97,13 +105,12 @@ func writeBill(w io.Writer, b billSpec) error {
 	}
 	bw.WriteString(billSummary(b.kind))
 	bw.WriteString("\r\n")
-	n := strconv.Itoa(b.rows)
-	row = append(append(row[:0], '`'), n...)
+	row = strconv.AppendInt(append(row[:0], '`'), int64(b.rows+rec.n), 10)
 	switch b.kind {
 	case tradeBill:
-		row = appendValues(row, yuan(total), "0.00", "0.00", fee5(fees), yuan(total), "0.00")
+		row = appendValues(row, yuan(total+rec.paid), yuan(rec.refunded), "0.00", fee5(fees+rec.fees), yuan(total+rec.paid), yuan(rec.refunded))
 	case fundFlowBill:
-		row = appendValues(row, n, yuan(total), "0", "0.00")
+		row = appendValues(row, strconv.Itoa(b.rows+rec.incomeN), yuan(total+rec.income), strconv.Itoa(rec.expenseN), yuan(rec.expense))
 	case statementBill:
 		row = appendValues(row, yuan(total), "0.00", "0.00", fee5(fees))
 	}

@@ -54,6 +54,8 @@ const defaultBillRows = 3
 // fileState is the server's part in files; Server.mu guards it.
 type fileState struct {
 	billRows  int
+	rowsSet   bool                // SetBillRows was called: trade and fund flow bills get invented rows
+	dayClosed string              // the last day CloseBillDay issued bills of, YYYY-MM-DD
 	billParts int                 // of an encrypted bill; 1 if zero
 	bills     map[string]billLink // by download token
 	digests   map[billSpec]fileDigest
@@ -93,14 +95,16 @@ func (s *Server) Uploads() []Upload {
 	return out
 }
 
-// SetBillRows sets how many records the bills and statements the server
-// hands out from now on have (3 by default). They are generated as they
+// SetBillRows sets how many invented records the bills and statements
+// the server hands out from now on have: statements have 3 by default,
+// trade and fund flow bills none beyond the server's own records (see
+// bills.go). They are generated as they
 // are sent, so a bill of millions of rows costs the server no memory; its
 // digest takes one pass over it the first time it is asked for.
 func (s *Server) SetBillRows(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.files.billRows = n
+	s.files.billRows, s.files.rowsSet = n, true
 }
 
 // SplitEncryptedBills makes the encrypted fund flow bills the server hands
@@ -303,24 +307,24 @@ func (s *Server) tradeBill(c call) reply {
 	if t := c.query.Get("bill_type"); t != "" && t != "ALL" && t != "SUCCESS" && t != "REFUND" && t != "RECHARGE_REFUND" && t != "ALL_SPECIAL" && t != "SUC_SPECIAL" && t != "REF_SPECIAL" {
 		return refuse(paramError("bill_type %q is not ALL, SUCCESS or REFUND", t))
 	}
-	return s.billLink(c, tradeBill)
+	return s.billLink(c, tradeBill, c.query.Get("bill_type"))
 }
 
 func (s *Server) fundFlowBill(c call) reply {
 	if t := c.query.Get("account_type"); t != "" && t != "BASIC" && t != "OPERATION" && t != "FEES" {
 		return refuse(paramError("account_type %q is not BASIC, OPERATION or FEES", t))
 	}
-	return s.billLink(c, fundFlowBill)
+	return s.billLink(c, fundFlowBill, c.query.Get("account_type"))
 }
 
 // billLink answers a bill API: where to download the bill, and its
 // digest.
-func (s *Server) billLink(c call, kind billKind) reply {
+func (s *Server) billLink(c call, kind billKind, filter string) reply {
 	date, tarGzip, err := s.billQuery(c)
 	if err != nil {
 		return refuse(err)
 	}
-	spec := s.billSpec(kind, date)
+	spec := s.recordedBillSpec(kind, date, filter)
 	d := s.digest(spec)
 	return ok(struct {
 		HashType    string `json:"hash_type"`
@@ -468,7 +472,14 @@ func (s *Server) checkBillDate(date, layout, name string) *Error {
 	if err != nil {
 		return paramError("%s %q is not a date like %s", name, date, layout)
 	}
-	y, m, d := s.now().In(chinaTime).Date()
+	now := s.now().In(chinaTime)
+	y, m, d := now.Date()
+	s.mu.Lock()
+	closed := s.files.dayClosed == now.Format("2006-01-02")
+	s.mu.Unlock()
+	if closed {
+		d++
+	}
 	if !day.Before(time.Date(y, m, d, 0, 0, 0, 0, chinaTime)) {
 		return &Error{StatusCode: http.StatusBadRequest, Code: "NO_STATEMENT_EXIST", Message: "the bill of " + date + " is not out yet"}
 	}
