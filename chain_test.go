@@ -585,3 +585,28 @@ func TestBaseURLRules(t *testing.T) {
 		t.Errorf("base_uri over plain http: %v", err)
 	}
 }
+
+// A variable with no value names the key given in its place.
+func TestMissingVariableSuggestsTheUnusedKey(t *testing.T) {
+	client := newTestClient(t, &recorder{})
+	for _, tc := range []struct {
+		opts M
+		want string
+	}{
+		{M{"outTradeNo": "1"}, `variable "out_trade_no" has no value (did you mean "outTradeNo"?)`},
+		{M{"out_trade_n": "1", "appid": "x"}, `(did you mean "out_trade_n"?)`},
+		{M{"OUT-TRADE-NO": "1", "out_trade": "2"}, `(did you mean "OUT-TRADE-NO"?)`},
+		{M{"whatever": "1"}, `(did you mean "whatever"?)`},
+		{M{"a": "1", "b": "2"}, `variable "out_trade_no" has no value`},
+		{M{"json": M{}}, `variable "out_trade_no" has no value`},
+	} {
+		_, err := client.Chain(seedTemplate).Post(context.Background(), tc.opts)
+		var te *TemplateError
+		if !errors.As(err, &te) || !strings.HasPrefix(err.Error(), "POST "+seedTemplate+": ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v; want a TemplateError with %q", tc.opts, err, tc.want)
+		}
+		if !strings.Contains(tc.want, "did you mean") && strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("%v: %v suggests a key far from the variable", tc.opts, err)
+		}
+	}
+}

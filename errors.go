@@ -1,6 +1,7 @@
 package wechatpay
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -73,6 +74,11 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// Messages follow one rule: the error of a call starts with the call,
+// "POST v3/refund/domestic/refunds: ", and says the rest once; an error
+// that belongs to no call (a Config that New refuses) starts with
+// "wechatpay: ".
+
 // ConfigError is a Config the client cannot work with.
 type ConfigError struct {
 	Field  string
@@ -87,20 +93,43 @@ func (e *ConfigError) Error() string {
 // syntax, a variable with no value, or a value that would change which
 // endpoint is called. Nothing was sent.
 type TemplateError struct {
+	Method   string
 	Template string
 	Var      string // the variable at fault, if any
 	Reason   string
+	// Unused is a key of the options that is neither an option nor a
+	// variable of the template, when Var has no value: most often the
+	// variable, misspelled ("outTradeNo" for "out_trade_no").
+	Unused string
 }
 
+// Error reads like "POST v3/pay/transactions/out-trade-no/{out_trade_no}:
+// variable "out_trade_no" has no value (did you mean "outTradeNo"?)".
 func (e *TemplateError) Error() string {
-	if e.Var != "" {
-		return fmt.Sprintf("wechatpay: template %q: variable %q %s", e.Template, e.Var, e.Reason)
+	var b strings.Builder
+	if e.Method != "" {
+		b.WriteString(e.Method)
+		b.WriteByte(' ')
+		b.WriteString(e.Template)
+	} else {
+		b.WriteString("template ")
+		b.WriteString(strconv.Quote(e.Template))
 	}
-	return fmt.Sprintf("wechatpay: template %q: %s", e.Template, e.Reason)
+	b.WriteString(": ")
+	if e.Var != "" {
+		fmt.Fprintf(&b, "variable %q ", e.Var)
+	}
+	b.WriteString(e.Reason)
+	if e.Unused != "" {
+		fmt.Fprintf(&b, " (did you mean %q?)", e.Unused)
+	}
+	return b.String()
 }
 
 // RequestError is a request refused before sending: an unknown option, a
-// body that is not valid JSON, a header value that cannot be sent.
+// body that is not valid JSON, a header value that cannot be sent. Reason
+// names what was refused, Err says why when there is an error behind it
+// (errors.Is finds ErrNoV3, ErrNoV2, transport.ErrInvalidHeader, ...).
 type RequestError struct {
 	Method string
 	Path   string // the template
@@ -110,10 +139,21 @@ type RequestError struct {
 
 func (e *RequestError) Error() string {
 	s := e.Method + " " + e.Path + ": " + e.Reason
-	if e.Err != nil {
+	switch {
+	case e.Err == nil:
+	case e.Reason == "":
+		s += e.Err.Error()
+	default:
 		s += ": " + e.Err.Error()
 	}
 	return s
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// ErrNoV3 and ErrNoV2 report a request of a protocol the client has no
+// keys for, inside a *RequestError.
+var (
+	ErrNoV3 = errors.New("APIv3 is not configured: this client has only the APIv2 key (set Config.PrivateKey, Serial and Certs)")
+	ErrNoV2 = errors.New("APIv2 is not configured: Config.Secret (the APIv2 key) is empty")
+)

@@ -92,8 +92,9 @@ func ExampleTemplateError() {
 	client := srv.Client()
 
 	_, err := client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/reverse").Post(context.Background(), wechatpay.M{
-		"json": wechatpay.M{"appid": "wxd678efh567hg6787", "mchid": "1230000109"},
+		"outTradeNo": "1217752501201407033233368018",
+		"json":       wechatpay.M{"appid": "wxd678efh567hg6787", "mchid": "1230000109"},
 	})
 	fmt.Println(err)
-	// Output: wechatpay: template "v3/pay/transactions/out-trade-no/{out_trade_no}/reverse": variable "out_trade_no" has no value
+	// Output: POST v3/pay/transactions/out-trade-no/{out_trade_no}/reverse: variable "out_trade_no" has no value (did you mean "outTradeNo"?)
 }

@@ -78,7 +78,7 @@ func boolOption(o M, key string) (bool, error) {
 	}
 	b, ok := v.(bool)
 	if !ok {
-		return false, fmt.Errorf("option %q must be a bool, not %T", key, v)
+		return false, fmt.Errorf("want a bool, not %T", v)
 	}
 	return b, nil
 }

@@ -23,7 +23,7 @@ import (
 // may end in "/": the catalog has endpoints that do
 // (v3/applyment4sub/applyment/). The path ends at a literal '?' or at a
 // {?...} or {&...} expression.
-func checkLiteral(tmpl string) error {
+func checkLiteral(tmpl string) *TemplateError {
 	if tmpl == "" {
 		return syntaxError(tmpl, "the chain is empty: it names no endpoint")
 	}

@@ -27,7 +27,7 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 		return c.buildV2(method, template, o)
 	}
 	if _, ok := c.v3.(noV3); ok {
-		return fail(errNoV3, nil)
+		return fail("", ErrNoV3)
 	}
 	for _, k := range [...]string{optXML, optSecurity, optNonceless} {
 		if _, ok := o[k]; ok {
@@ -121,15 +121,20 @@ func (c *Client) build(method, template string, o M) (*transport.Request, error)
 // are not options must all be variables of the template.
 func expandOptions(method, template string, o M) (string, error) {
 	if err := checkLiteral(template); err != nil {
+		err.Method = method
 		return "", err
 	}
 	uri, used, err := uritemplate.Expand(template, o)
 	if err != nil {
 		var te *uritemplate.Error
-		if errors.As(err, &te) {
-			return "", &TemplateError{Template: te.Template, Var: te.Var, Reason: te.Reason}
+		if !errors.As(err, &te) {
+			return "", err
 		}
-		return "", err
+		e := &TemplateError{Method: method, Template: te.Template, Var: te.Var, Reason: te.Reason}
+		if _, given := o[te.Var]; te.Var != "" && !given {
+			e.Unused = closestKey(te.Var, unused(template, o))
+		}
+		return "", e
 	}
 	nVars := 0
 	for k := range o {
@@ -146,15 +151,84 @@ func expandOptions(method, template string, o M) (string, error) {
 // unusedKeys names the keys that are neither options nor variables of the
 // template: most often a misspelled variable or option.
 func unusedKeys(template string, o M) string {
-	vars := uritemplate.Names(template)
+	names := unused(template, o)
+	return fmt.Sprintf("%s %s neither an option nor a variable of the template", quoteList(names), plural(len(names), "is", "are"))
+}
+
+// unused lists, sorted, the keys of o that are neither options nor
+// variables of the template.
+func unused(template string, o M) []string {
 	var names []string
+	var vars map[string]bool
 	for k := range o {
-		if !isOption(k) && !vars[k] {
+		if isOption(k) {
+			continue
+		}
+		if vars == nil {
+			vars = uritemplate.Names(template)
+		}
+		if !vars[k] {
 			names = append(names, k)
 		}
 	}
 	sort.Strings(names)
-	return fmt.Sprintf("%s %s neither an option nor a variable of the template", quoteList(names), plural(len(names), "is", "are"))
+	return names
+}
+
+// closestKey picks the key most like the variable name: the same letters
+// and digits whatever their case and separators ("outTradeNo" for
+// "out_trade_no"), else the fewest edits, if few enough to be a slip;
+// the only key there is, else "".
+func closestKey(name string, keys []string) string {
+	want := foldName(name)
+	best, bestDist := "", len(want)/2+1
+	for _, k := range keys {
+		if foldName(k) == want {
+			return k
+		}
+		if d := editDistance(foldName(k), want); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best == "" && len(keys) == 1 {
+		return keys[0]
+	}
+	return best
+}
+
+// foldName keeps the letters and digits of a name, lower-cased.
+func foldName(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c >= 0x80:
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}
+
+// editDistance is the Levenshtein distance between two byte strings.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func quoteList(names []string) string {

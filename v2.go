@@ -43,7 +43,7 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 		return nil, &RequestError{Method: method, Path: template, Reason: reason, Err: err}
 	}
 	if c.v2 == nil {
-		return fail("APIv2 is not configured: Config.Secret (the APIv2 key) is empty", nil)
+		return fail("", ErrNoV2)
 	}
 	uri, err := expandOptions(method, template, o)
 	if err != nil {
@@ -65,17 +65,17 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 	}
 	security, err := boolOption(o, optSecurity)
 	if err != nil {
-		return fail(err.Error(), nil)
+		return fail("option security", err)
 	}
 	nonceless, err := boolOption(o, optNonceless)
 	if err != nil {
-		return fail(err.Error(), nil)
+		return fail("option nonceless", err)
 	}
 	if security && c.cfg.Merchant == nil {
 		return fail(`"security": true needs Config.Merchant, the merchant API certificate and key (apiclient_cert.pem, apiclient_key.pem)`, nil)
 	}
 	if known && ep.MTLS && !security {
-		return fail(fmt.Sprintf(`%s %s needs the merchant API certificate (mutual TLS); add "security": true`, ep.Method, ep.Path), nil)
+		return fail(`needs the merchant API certificate (mutual TLS); add "security": true`, nil)
 	}
 
 	req := &transport.Request{
@@ -94,7 +94,7 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 
 	fields, err := v2Fields(method, o)
 	if err != nil {
-		return fail(err.Error(), nil)
+		return fail("", err)
 	}
 	if _, ok := fields.get("sign"); ok {
 		return fail(`the payload has a "sign"; the client signs APIv2 requests itself, leave it out`, nil)
@@ -128,9 +128,13 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 		}
 	} else {
 		if upload {
-			form, reason, err := c.v2Form(fields, o[optBody])
-			if reason != "" || err != nil {
-				return fail(reason, err)
+			form, err := c.v2Form(fields, o[optBody])
+			if err != nil {
+				var re *RequestError
+				if errors.As(err, &re) {
+					re.Method, re.Path = method, template
+				}
+				return nil, err
 			}
 			if req.BodyStream, req.BodyLength, err = form.Open(); err != nil {
 				return fail("option body", err)
@@ -180,14 +184,17 @@ var v2UploadTypes = map[string]bool{"image/jpeg": true, "image/png": true, "imag
 // here with the APIv2 key over those three fields alone, then the file
 // in the part "media". The XML signer cannot read a multipart stream, so
 // these requests skip it (see v2Router) and are signed here; the sign
-// holds no nonce, so a retry sends the same body again. A refusal comes
-// back as a reason, with the error behind it if any.
-func (c *Client) v2Form(fields v2Payload, body any) (*media.Form, string, error) {
+// holds no nonce, so a retry sends the same body again. A refusal is a
+// *RequestError, whose call the caller fills in.
+func (c *Client) v2Form(fields v2Payload, body any) (*media.Form, error) {
+	refuse := func(reason string, err error) (*media.Form, error) {
+		return nil, &RequestError{Reason: reason, Err: err}
+	}
 	for _, k := range fields.keys() {
 		switch k {
 		case "mch_id", "media_hash", "sign_type":
 		default:
-			return nil, fmt.Sprintf(`field %q: the image upload takes only mch_id, media_hash and sign_type, and the image in "body"`, k), nil
+			return refuse(fmt.Sprintf(`field %q: the image upload takes only mch_id, media_hash and sign_type, and the image in "body"`, k), nil)
 		}
 	}
 	var f *media.File
@@ -195,24 +202,24 @@ func (c *Client) v2Form(fields v2Payload, body any) (*media.Form, string, error)
 	case *media.File:
 		f = b
 	case nil:
-		return nil, `the image upload needs the image in "body": media.FromFile, FromBytes or FromReader`, nil
+		return refuse(`the image upload needs the image in "body": media.FromFile, FromBytes or FromReader`, nil)
 	default:
-		return nil, fmt.Sprintf(`option "body" of the image upload must be a *media.File (media.FromFile, FromBytes or FromReader), not %T`, body), nil
+		return refuse(fmt.Sprintf(`option "body" of the image upload must be a *media.File (media.FromFile, FromBytes or FromReader), not %T`, body), nil)
 	}
 	if f == nil {
-		return nil, `option "body" is a nil *media.File`, nil
+		return refuse(`option "body" is a nil *media.File`, nil)
 	}
 	if err := f.Err(); err != nil {
-		return nil, "option body", err
+		return refuse("option body", err)
 	}
 	if !v2UploadTypes[f.FileType()] {
-		return nil, fmt.Sprintf("option body: %s is %s; the image upload takes JPEG, PNG or BMP (.jpg, .jpeg, .png, .bmp)", f.Filename(), f.FileType()), nil
+		return refuse(fmt.Sprintf("option body: %s is %s; the image upload takes JPEG, PNG or BMP (.jpg, .jpeg, .png, .bmp)", f.Filename(), f.FileType()), nil)
 	}
 	if f.Size() > v2MaxUpload {
-		return nil, fmt.Sprintf("option body: %s is %d bytes, over the 2 MiB (%d bytes) the image upload takes", f.Filename(), f.Size(), v2MaxUpload), nil
+		return refuse(fmt.Sprintf("option body: %s is %d bytes, over the 2 MiB (%d bytes) the image upload takes", f.Filename(), f.Size(), v2MaxUpload), nil)
 	}
 	if h, ok := fields.get("media_hash"); ok && h != f.MD5() {
-		return nil, fmt.Sprintf("media_hash %q in the payload is not the MD5 of %s, %s; leave it out, the client computes it", h, f.Filename(), f.MD5()), nil
+		return refuse(fmt.Sprintf("media_hash %q in the payload is not the MD5 of %s, %s; leave it out, the client computes it", h, f.Filename(), f.MD5()), nil)
 	}
 	signType, _ := fields.get("sign_type")
 	if signType == "" {
@@ -221,7 +228,7 @@ func (c *Client) v2Form(fields v2Payload, body any) (*media.Form, string, error)
 	params := map[string]string{"mch_id": c.cfg.MchID, "media_hash": f.MD5(), "sign_type": signType}
 	sign, err := xmlsign.Sign(params, c.cfg.Secret, signType)
 	if err != nil {
-		return nil, "signing the upload", err
+		return refuse("signing the upload", err)
 	}
 	form := f.Form("media",
 		media.Field{Name: "mch_id", Value: params["mch_id"]},
@@ -229,9 +236,9 @@ func (c *Client) v2Form(fields v2Payload, body any) (*media.Form, string, error)
 		media.Field{Name: "sign_type", Value: signType},
 		media.Field{Name: "sign", Value: sign})
 	if err := form.Err(); err != nil {
-		return nil, "option body", err
+		return refuse("option body", err)
 	}
-	return form, "", nil
+	return form, nil
 }
 
 // v2Payload is the payload of an APIv2 request: the xml option, or for a
@@ -575,7 +582,5 @@ func (r *v2Router) Do(ctx context.Context, req *transport.Request) (*transport.R
 type noV3 struct{}
 
 func (noV3) Do(_ context.Context, req *transport.Request) (*transport.Response, error) {
-	return nil, &RequestError{Method: req.Method, Path: req.URI, Reason: errNoV3}
+	return nil, &RequestError{Method: req.Method, Path: req.URI, Err: ErrNoV3}
 }
-
-const errNoV3 = "APIv3 is not configured: this client has only the APIv2 key (set Config.PrivateKey, Serial and Certs)"
