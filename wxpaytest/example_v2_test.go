@@ -19,11 +19,11 @@ func ExampleServer_V2Client() {
 	_, err := srv.V2Client().Chain("v2/secapi/pay/facepayreverse").Post(context.Background(), wechatpay.M{
 		"security": true,
 		"xml": wechatpay.M{
-			"appid":          "wx8888888888888888",
-			"mch_id":         "1900000109",
-			"sub_mch_id":     "1900000100",
-			"transaction_id": "1217752501201407033233368018",
-			"sign_type":      "HMAC-SHA256",
+			"appid":        "wx8888888888888888",
+			"mch_id":       "1900000109",
+			"sub_mch_id":   "1900000100",
+			"out_trade_no": "1217752501201407033233368018",
+			"sign_type":    "HMAC-SHA256",
 		},
 	})
 	fmt.Println(err, srv.V2TradeState("1900000109", "1217752501201407033233368018"))

@@ -74,11 +74,11 @@ func TestPrepayRefusals(t *testing.T) {
 		}
 	}
 	_, err := c.Chain("v3/pay/transactions/jsapi").Post(ctx, wechatpay.M{"json": base("J1")})
-	if e := apiError(t, err); e.Code != "PARAM_ERROR" || !strings.Contains(e.Message, "payer.openid") {
+	if e := apiError(t, err); e.Code != "PARAM_ERROR" || !strings.Contains(e.Message, "/body/payer”") {
 		t.Errorf("JSAPI without a payer: %v", err)
 	}
 	_, err = c.Chain("v3/pay/transactions/h5").Post(ctx, wechatpay.M{"json": base("H1")})
-	if e := apiError(t, err); e.Code != "PARAM_ERROR" || !strings.Contains(e.Message, "scene_info.payer_client_ip") {
+	if e := apiError(t, err); e.Code != "PARAM_ERROR" || !strings.Contains(e.Message, "/body/scene_info”") {
 		t.Errorf("H5 without scene_info: %v", err)
 	}
 	if _, err := c.Chain("v3/pay/transactions/app").Post(ctx, wechatpay.M{"json": base("A1")}); err != nil {

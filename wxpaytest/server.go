@@ -226,6 +226,7 @@ type Server struct {
 	// path: handle.go.
 	handlers map[string]*scripted
 	addr     string // where to listen; a free port of 127.0.0.1 if empty
+	checks   Checks // how far requests are checked against the description: checks.go
 
 	answered func(Received) // WithAnswered: answered.go
 }
@@ -496,6 +497,9 @@ func (s *Server) handle(r *http.Request, body []byte, readErr error, run bool) r
 	rt, call, err := s.lookupRoute(r)
 	if err == nil {
 		err = s.checkHeaders(r.Header, body)
+	}
+	if err == nil {
+		err = s.checkV3(r, body)
 	}
 	if err != nil {
 		return reply{status: err.StatusCode, err: err}

@@ -344,7 +344,7 @@ func TestNativeValidation(t *testing.T) {
 		code, field    string
 	}{
 		{"missing notify_url", `,"notify_url":"https://example.com/n"`, ``, "PARAM_ERROR", "notify_url"},
-		{"missing amount", `,"amount":{"total":1}`, ``, "PARAM_ERROR", "amount.total"},
+		{"missing amount", `,"amount":{"total":1}`, ``, "PARAM_ERROR", "amount"},
 		{"fractional total", `"total":1`, `"total":1.5`, "PARAM_ERROR", "amount.total"},
 		{"zero total", `"total":1`, `"total":0`, "PARAM_ERROR", "amount.total"},
 		{"numeric mchid", `"mchid":"` + srv.MchID + `"`, `"mchid":` + srv.MchID, "PARAM_ERROR", "mchid"},

@@ -381,6 +381,9 @@ func (s *Server) handleV2(r *http.Request, body []byte, readErr error, fault Fau
 		}
 	}
 
+	if msg, failed := s.checkV2(ep, params); failed {
+		return v2ReturnFail(msg)
+	}
 	return s.carryOutV2(path, ep, endpoint, v2Call{params: params, merchant: merchant}, signType, fault)
 }
 

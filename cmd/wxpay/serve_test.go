@@ -102,7 +102,7 @@ func TestServe(t *testing.T) {
 		"GET /v3/pay/transactions/out-trade-no/1217752501201407033233368018?mchid=1230000109 -> ok\n" +
 			"POST /secapi/pay/reverse -> 200 SYSTEMERROR: 系统超时\n" +
 			"POST /secapi/pay/reverse -> ok\n" +
-			"GET /v3/pay/transactions/out-trade-no/1217752501201407033233368018 -> 400 PARAM_ERROR: query parameter mchid is required\n" +
+			"GET /v3/pay/transactions/out-trade-no/1217752501201407033233368018 -> 400 PARAM_ERROR: 输入源“/query/mchid”映射到字段“mchid”必填性规则校验失败，此字段为必填项: query field mchid: is required\n" +
 			"POST /v3/pay/transactions/native -> ok\n" +
 			"pay: N1 is paid; TRANSACTION.SUCCESS callback -> 204 No Content\n" +
 			"pay: wxpaytest: Pay: no order \"nope\"\n" +
@@ -229,7 +229,8 @@ func TestServePrintsOnce(t *testing.T) {
 	wg.Wait()
 	// One more, checked as soon as its reply is in.
 	client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}").Get(ctx, wechatpay.M{"out_trade_no": "LAST"})
-	last := "GET /v3/pay/transactions/out-trade-no/LAST -> 400 PARAM_ERROR: query parameter mchid is required\n"
+	const refusal = " -> 400 PARAM_ERROR: 输入源“/query/mchid”映射到字段“mchid”必填性规则校验失败，此字段为必填项: query field mchid: is required"
+	last := "GET /v3/pay/transactions/out-trade-no/LAST" + refusal + "\n"
 	text := stop()
 	if !strings.Contains(text, last) {
 		t.Errorf("the last request is not printed with its verdict:\n%s", text)
@@ -243,7 +244,7 @@ func TestServePrintsOnce(t *testing.T) {
 			}
 			ok++
 		case strings.HasPrefix(line, "GET /v3/pay/transactions/out-trade-no/1217752501201407033233368018?n="):
-			if !strings.HasSuffix(line, " -> 400 PARAM_ERROR: query parameter mchid is required") {
+			if !strings.HasSuffix(line, refusal) {
 				t.Errorf("refused request printed as %q", line)
 			}
 			refused++

@@ -22,7 +22,7 @@ type ReportRequest struct {
 	InterfaceURL string `xml:"interface_url,omitempty"`
 	// 访问接口IP (required, at most 16 bytes)
 	UserIP string `xml:"user_ip,omitempty"`
-	// 上报数据包`JSON`格式字符串 (required, at most 1024 bytes)
+	// 上报数据包`JSON`格式字符串 (at most 1024 bytes)
 	Trades string `xml:"trades,omitempty"`
 }
 

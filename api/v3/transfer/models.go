@@ -281,7 +281,7 @@ type BatchesRequestTransferDetailList struct {
 	TransferRemark string `json:"transfer_remark,omitempty"`
 	// 用户在直连商户应用下的用户标示 (required)
 	OpenID string `json:"openid,omitempty"`
-	// 收款用户姓名 (required)
+	// 收款用户姓名
 	UserName string `json:"user_name,omitempty"`
 	// 收款用户身份证
 	UserIDCard string `json:"user_id_card,omitempty"`
