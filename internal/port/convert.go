@@ -29,8 +29,9 @@ type converter struct {
 	free    []freeVar
 	goNames map[string]string
 	taken   map[string]bool
-	lits    map[string][]literal // literal assignments in the source, by variable
-	line    int                  // the line of the snippet being ported
+	lits    map[string][]literal   // literal assignments in the source, by variable
+	arrays  map[string][]arrayStep // array assignments in the source, by variable
+	line    int                    // the line of the snippet being ported
 
 	// Sensitive fields (encrypt.go).
 	encryptors       map[string]string      // closures that call Rsa::encrypt -> their key variable
@@ -388,7 +389,12 @@ func (c *converter) phpOptions(r *request, tmpl string) []option {
 		case vars[key.v]:
 			opts = append(opts, option{key.v, c.value(it.value, false)})
 		case phpOptionKeys[key.v]:
-			v := c.value(it.value, key.v != "body" && key.v != "base_uri" && key.v != "security" && key.v != "nonceless")
+			val, note := it.value, ""
+			if key.v == "xml" || key.v == "query" {
+				val, note = c.unsigned(val, tmpl) // literals.go
+			}
+			v := c.value(val, key.v != "body" && key.v != "base_uri" && key.v != "security" && key.v != "nonceless")
+			v = withNote(v, note)
 			if key.v == "headers" && strings.ReplaceAll(v, "\n", "") == "wechatpay.M{}" {
 				continue // nothing left once the client's own headers are left out
 			}
@@ -486,6 +492,9 @@ func (c *converter) value(e expr, isMap bool) string {
 		}
 		return c.freeVar(e.name, isMap)
 	case *phpVar:
+		if a, ok := c.builtArray(e.name); ok {
+			return c.composite(a) // $params = [...]; $params['k'] = ...; (literals.go)
+		}
 		return c.freeVar(e.name, isMap)
 	case *unary:
 		if e.op == "-" {

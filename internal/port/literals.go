@@ -1,8 +1,10 @@
 package port
 
 import (
+	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -789,4 +791,130 @@ func jsNumber(f float64) string {
 		return sign + digits + "e" + es
 	}
 	return sign + digits[:1] + "." + digits[1:] + "e" + es
+}
+
+// A sample often builds its body or query first and passes the variable:
+//
+//	$params = ['appid' => 'wx...', 'timestamp' => Formatter::timestamp()];
+//	$params['sign'] = Hash::sign(Hash::ALGO_HMAC_SHA256, ..., $apiv2Key);
+//	$instance->v2->papay->h5entrustweb->get(['query' => $params]);
+//
+// The variable ports as the array it holds at the snippet: the last
+// whole-array assignment above it and the keys set after that.
+
+// arrayStep is one assignment to an array variable: the whole array, or
+// one key of it.
+type arrayStep struct {
+	line  int
+	whole *arrayLit // $v = [...]
+	key   string    // $v['key'] = value
+	value expr
+}
+
+// arrayAssign finds $v = and $v['key'] =; the parser reads what follows.
+var arrayAssign = regexp.MustCompile(`\$([A-Za-z_]\w*)\s*(?:\[\s*(?:'[^'\\\n]*'|"[^"\\$\n]*")\s*\]\s*)?=`)
+
+// arrayAssignments lists the array assignments of the PHP in src, by the
+// variable's name.
+func arrayAssignments(src string) map[string][]arrayStep {
+	out := map[string][]arrayStep{}
+	for _, m := range arrayAssign.FindAllStringSubmatchIndex(src, -1) {
+		if m[1] < len(src) && (src[m[1]] == '=' || src[m[1]] == '>') {
+			continue // ==, =>
+		}
+		line := 1 + strings.Count(src[:m[0]], "\n")
+		p := newParser(src, m[0], line, true)
+		st, err := parse(p.statement)
+		if err != nil || st.kind != "assign" {
+			continue
+		}
+		name := src[m[2]:m[3]]
+		switch t := st.target.(type) {
+		case *phpVar:
+			if a, ok := st.x.(*arrayLit); ok && t.name == name {
+				out[name] = append(out[name], arrayStep{line: line, whole: a})
+			} else {
+				out[name] = append(out[name], arrayStep{line: line}) // no longer a known array
+			}
+		case *member:
+			v, ok := t.x.(*phpVar)
+			k, isStr := t.index.(*strLit)
+			if ok && isStr && !k.interp && v.name == name {
+				out[name] = append(out[name], arrayStep{line: line, key: k.v, value: st.x})
+			}
+		}
+	}
+	return out
+}
+
+// builtArray is the array a variable holds at the snippet being ported,
+// if the source builds it above the snippet.
+func (c *converter) builtArray(name string) (*arrayLit, bool) {
+	if _, ok := c.opts.Vars[name]; ok {
+		return nil, false
+	}
+	var a *arrayLit
+	for _, st := range c.arrays[name] {
+		if st.line >= c.line {
+			break
+		}
+		switch {
+		case st.whole != nil:
+			a = &arrayLit{line: st.whole.line, items: slices.Clone(st.whole.items)}
+		case st.value == nil:
+			a = nil
+		case a != nil:
+			key := &strLit{line: st.line, v: st.key}
+			i := slices.IndexFunc(a.items, func(it item) bool {
+				k, ok := it.key.(*strLit)
+				return ok && k.v == st.key
+			})
+			if i >= 0 {
+				a.items[i] = item{key: key, value: st.value}
+			} else {
+				a.items = append(a.items, item{key: key, value: st.value})
+			}
+		}
+	}
+	return a, a != nil
+}
+
+// unsigned leaves a hand-made "sign" out of the fields of an APIv2
+// request (the client signs them itself, and refuses a payload that has
+// one), with a note saying so.
+func (c *converter) unsigned(e expr, tmpl string) (expr, string) {
+	if tmpl != "v2" && !strings.HasPrefix(tmpl, "v2/") {
+		return e, ""
+	}
+	a, ok := e.(*arrayLit)
+	if v, isVar := e.(*phpVar); isVar {
+		a, ok = c.builtArray(v.name)
+	}
+	if !ok {
+		return e, ""
+	}
+	i := slices.IndexFunc(a.items, func(it item) bool {
+		k, ok := it.key.(*strLit)
+		return ok && k.v == "sign"
+	})
+	if i < 0 {
+		return a, ""
+	}
+	how := "a sign"
+	if class, method, _ := sdkCall(a.items[i].value); class == "Hash" && method == "sign" {
+		how = "the Hash::sign"
+	}
+	out := &arrayLit{line: a.line, object: a.object, items: slices.Delete(slices.Clone(a.items), i, i+1)}
+	return out, fmt.Sprintf("%s of line %d is left out: the client signs APIv2 requests itself", how, a.items[i].value.pos())
+}
+
+// withNote puts a comment line first in a composite literal.
+func withNote(v, note string) string {
+	if note == "" {
+		return v
+	}
+	if rest, ok := strings.CutPrefix(v, "wechatpay.M{"); ok {
+		return "wechatpay.M{\n// port: " + commentText(note) + "\n" + strings.TrimPrefix(rest, "\n")
+	}
+	return v
 }

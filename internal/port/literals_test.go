@@ -87,3 +87,49 @@ func TestStaticStringsOfUnknownValues(t *testing.T) {
 		}
 	}
 }
+
+// An array built above the snippet ports as the array it holds there; a
+// hand-made sign of APIv2 fields is left out with a note, and nothing else.
+func TestBuiltArraysAndHandMadeSigns(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string // fragments, in order
+		not       []string
+	}{
+		{"steps above, not below",
+			"$q = ['a' => '1', 'b' => '2'];\n$q['b'] = '3';\n$q['c'] = \\WeChatPay\\Formatter::nonce();\n$instance->v3->x->get(['query' => $q]);\n$q['d'] = 'late';",
+			[]string{`"a": "1",`, `"b": "3",`, `"c": signer.Nonce(),`}, []string{`"d"`, "q :="}},
+		{"reassigned to something unknown",
+			"$q = ['a' => '1'];\n$q = build();\n$instance->v3->x->get(['query' => $q]);",
+			[]string{`q := wechatpay.M{} // TODO: set q`, `"query": q,`}, nil},
+		{"a literal sign in v2 fields",
+			"$instance->v2->papay->h5entrustweb->get(['query' => ['plan_id' => '1', 'sign' => 'C380BEC2BFD727A4B6845133519F3AD6']]);",
+			[]string{"// port: a sign of line 1 is left out: the client signs APIv2 requests itself", `"plan_id": "1",`}, []string{`"sign"`}},
+		{"a v3 body keeps a field named sign",
+			"$instance->v3->x->post(['json' => ['sign' => 'abc']]);",
+			[]string{`"sign": "abc",`}, []string{"left out"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Convert([]byte(tc.src), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Diagnostics) > 0 {
+				t.Errorf("diagnostics %v", res.Diagnostics)
+			}
+			rest := string(res.Code)
+			for _, w := range tc.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("code lacks %q (in order):\n%s", w, res.Code)
+				}
+				rest = rest[i+len(w):]
+			}
+			for _, n := range tc.not {
+				if strings.Contains(string(res.Code), n) {
+					t.Errorf("code has %q:\n%s", n, res.Code)
+				}
+			}
+		})
+	}
+}

@@ -114,6 +114,7 @@ func Convert(src []byte, opts Options) (Result, error) {
 	c := &converter{tree: tree, opts: opts, imports: map[string]bool{}, goNames: map[string]string{}, taken: map[string]bool{}}
 	c.diags = diags
 	c.lits = literalAssignments(string(src))
+	c.arrays = arrayAssignments(string(src))
 	c.encryptors = encryptors(string(src))
 	c.media = mediaUtils(string(src))
 	for _, sn := range found {

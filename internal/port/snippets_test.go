@@ -34,6 +34,17 @@ var snippetCases = []snippetCase{
 		"scene_info": `{"store_info":{"id":"SZTX001","name":"腾大餐厅 / 南山店","area_code":"440305"}}`,
 		"attach":     "from%3Dshop%26note%3Dtwo%20words~*",
 	}},
+	{file: "h5entrustweb_sign.php", v2: true, query: map[string]string{
+		"contract_display_account": "微信代扣",
+		"return_web":               "https%3A%2F%2Fexample.com%2Freturn%3Ffrom%3Dh5",
+		"outerid":                  "user123",
+		"sign_type":                "HMAC-SHA256",
+	}},
+	{file: "native_built_body.php", body: map[string]string{
+		"out_trade_no": `"N20261206001"`,
+		"description":  `"Image形象店-深圳腾大-QQ公仔 x2"`,
+		"amount":       `{"currency":"CNY","total":100}`,
+	}},
 }
 
 // Each docs-style sample ports with nothing lost, and its Go, run against
