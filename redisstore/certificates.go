@@ -2,8 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"time"
@@ -104,7 +102,7 @@ func (c *CertificateCache) download(ctx context.Context, key, lock, token string
 	defer func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout(c.Timeout))
 		defer cancel()
-		if err := unlock.Run(rctx, c.Client, []string{lock}, token).Err(); err != nil {
+		if err := release.Run(rctx, c.Client, []string{lock}, token).Err(); err != nil {
 			c.report(&Error{Op: "certificate unlock", Key: lock, Err: err})
 		}
 	}()
@@ -155,16 +153,4 @@ func (c *CertificateCache) report(err error) {
 	if c.OnError != nil {
 		c.OnError(err)
 	}
-}
-
-// unlock deletes a lock only if it still holds the token it was taken
-// with: a lock that expired and was taken by another instance stays.
-var unlock = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
-
-// newToken returns a random value that tells one holder of a lock from
-// another.
-func newToken() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }

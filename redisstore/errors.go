@@ -23,3 +23,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // ErrInProgress reports an APIv2 callback that another instance is
 // handling right now; answered FAIL, WeChat Pay sends it again later.
 var ErrInProgress = errors.New("redisstore: the callback is being handled by another instance")
+
+// ErrNoID reports an APIv2 callback that names neither a transaction_id
+// (a payment result) nor an out_refund_no (a refund result).
+var ErrNoID = errors.New("redisstore: the callback names no transaction_id or out_refund_no")
