@@ -64,10 +64,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `usage:
   wxpay demo
       Start the built-in test server and run the order-reverse calls against it.
-  wxpay serve [-dir DIR] [-addr 127.0.0.1:PORT] [-keys certificate|pubkey|both]
+  wxpay serve [-dir DIR] [-addr 127.0.0.1:PORT] [-keys certificate|pubkey|both] [-fixtures FILE]
       Run the built-in test server until Ctrl-C, for programs in any language: write its
       merchant keys, certificates and a config.json to DIR, and print each request it gets.
-      Typing "pay OUT_TRADE_NO" pays an order and sends its callback to its notify_url.
+      Typing "pay OUT_TRADE_NO" pays an order and sends its callback to its notify_url;
+      "help" lists the other commands (refund, share, transfer, resend, fault, ...).
+      -fixtures places the orders and scripts the replies of a JSON file at start.
       -keys plays a merchant with platform certificates only, the WeChat Pay public key
       only, or both while switching (which key signs, what v3/certificates answers).
   wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']...

@@ -29,6 +29,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	dir := fs.String("dir", "", "directory for the keys, certificates and config.json (default: a new temporary one)")
 	addr := fs.String("addr", "", "address to listen on, such as 127.0.0.1:8443 (default: a free port of 127.0.0.1)")
 	keysFlag := fs.String("keys", "", "the merchant's WeChat Pay keys: certificate (platform certificates only), pubkey (the WeChat Pay public key only) or both (switching between them); default: the public key signs, v3/certificates still lists certificates")
+	fixturesFile := fs.String("fixtures", "", "a JSON file of orders to place and replies to script at start (see docs/test-server.md)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -80,6 +81,13 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	fc, err := configfile.ReadFile(config)
 	if err != nil {
 		return fail(err)
+	}
+	if *fixturesFile != "" {
+		orders, replies, err := loadFixtures(ctx, srv, *fixturesFile)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(out, "fixtures: %d order(s) placed, %d repl(ies) scripted from %s\n", orders, replies, *fixturesFile)
 	}
 	out.Write([]byte(banner(srv, config, fc, *dir)))
 	if ready != nil {
@@ -145,8 +153,9 @@ try, from another terminal:
   wxpay -c %s -f appid=%s -f mch_id=%s -f out_trade_no=1217752501201407033233368018 v2/pay/orderquery
   wxpay crt -c %s -k %s -o %s
 
-Type "pay OUT_TRADE_NO" here to pay a Native order: its TRANSACTION.SUCCESS callback
-goes to its notify_url (on this machine). Keys and certificates are new on every
+Type "pay OUT_TRADE_NO" here to pay an order: its TRANSACTION.SUCCESS callback
+goes to its notify_url (on this machine); "help" lists the other commands (refund,
+share, transfer, resend, fault, ...). Keys and certificates are new on every
 start. Ctrl-C stops the server.
 
 `, config, srv.MchID, config, srv.AppID, srv.MchID, config, fc.APIv3Key, dir)
@@ -171,26 +180,6 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// command carries out a line typed at the server.
-func command(ctx context.Context, srv *wxpaytest.Server, line string, w io.Writer) {
-	fields := strings.Fields(line)
-	switch {
-	case len(fields) == 0:
-	case fields[0] == "pay" && len(fields) == 2:
-		resp, err := srv.Pay(ctx, fields[1])
-		switch {
-		case err != nil:
-			fmt.Fprintln(w, "pay:", err)
-		case resp == nil:
-			fmt.Fprintf(w, "pay: %s is paid; it has no notify_url, so no callback was sent\n", fields[1])
-		default:
-			fmt.Fprintf(w, "pay: %s is paid; TRANSACTION.SUCCESS callback -> %s\n", fields[1], resp.Status)
-		}
-	default:
-		fmt.Fprintf(w, "unknown command %q; the one command is: pay OUT_TRADE_NO\n", line)
-	}
 }
 
 // startServer starts the test server on addr, or on a free port if addr

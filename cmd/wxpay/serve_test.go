@@ -106,7 +106,7 @@ func TestServe(t *testing.T) {
 			"POST /v3/pay/transactions/native -> ok\n" +
 			"pay: N1 is paid; TRANSACTION.SUCCESS callback -> 204 No Content\n" +
 			"pay: wxpaytest: Pay: no order \"nope\"\n" +
-			"unknown command \"refund N1\"; the one command is: pay OUT_TRADE_NO\n" +
+			"refund: wxpaytest: CompleteRefund: no refund \"N1\"\n" +
 			"stopped after 5 request(s)\n",
 	} {
 		if !strings.Contains(text, want) {
