@@ -95,75 +95,100 @@ type Client struct {
 // New checks cfg and returns a client. Every problem is reported as a
 // *ConfigError naming the field.
 func New(cfg Config) (*Client, error) {
+	base, backup, err := checkConfig(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{cfg: cfg, baseURL: base, userAgent: userAgent(), v3: noV3{}}
+	plain := cfg.Transport
+	if plain == nil {
+		plain = transport.NewFastHTTP(transport.FastHTTPOptions{
+			TLSConfig: cfg.TLSConfig, Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes,
+		})
+	}
+	if hasV3(cfg) {
+		c.v3 = newV3Stack(cfg, plain, base, backup)
+	}
+	if cfg.Secret != "" {
+		c.v2 = newV2Stack(cfg, plain, base, backup)
+	}
+	return c, nil
+}
+
+// hasV3 reports whether cfg makes an APIv3 client. A Secret alone makes
+// an APIv2-only client: many merchants have no APIv3 keys, and without
+// them there is no platform key to verify with.
+func hasV3(cfg Config) bool {
+	return cfg.Signer != nil || cfg.PrivateKey != nil || cfg.Secret == ""
+}
+
+// checkConfig checks every field of cfg, fills in PlatformSerial's
+// default, and returns the normalized base and backup URLs ("" for no
+// backup).
+func checkConfig(cfg *Config) (base, backup string, err error) {
+	refuse := func(field, format string, args ...any) (string, string, error) {
+		return "", "", &ConfigError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
 	if cfg.MchID == "" {
-		return nil, &ConfigError{Field: "MchID", Reason: "is empty"}
+		return refuse("MchID", "is empty")
 	}
 	if strings.ContainsAny(cfg.MchID, "\",\r\n ") {
-		return nil, &ConfigError{Field: "MchID", Reason: fmt.Sprintf("%q contains characters an Authorization header cannot carry", cfg.MchID)}
+		return refuse("MchID", "%q contains characters an Authorization header cannot carry", cfg.MchID)
 	}
-	// A Secret alone makes an APIv2-only client: many merchants have no
-	// APIv3 keys, and without them there is no platform key to verify with.
-	v3 := cfg.Signer != nil || cfg.PrivateKey != nil || cfg.Secret == ""
+	v3 := hasV3(*cfg)
 	if cfg.Signer == nil && v3 {
 		if cfg.PrivateKey == nil {
-			return nil, &ConfigError{Field: "PrivateKey", Reason: "is nil (APIv3 requests are signed with it)"}
+			return refuse("PrivateKey", "is nil (APIv3 requests are signed with it)")
 		}
 		if _, ok := cfg.PrivateKey.Public().(*rsa.PublicKey); !ok {
-			return nil, &ConfigError{Field: "PrivateKey", Reason: fmt.Sprintf("is a %T signer; APIv3 needs RSA", cfg.PrivateKey.Public())}
+			return refuse("PrivateKey", "is a %T signer; APIv3 needs RSA", cfg.PrivateKey.Public())
 		}
 		if cfg.Serial == "" {
-			return nil, &ConfigError{Field: "Serial", Reason: "is empty (the merchant API certificate serial number)"}
+			return refuse("Serial", "is empty (the merchant API certificate serial number)")
 		}
 		if strings.ContainsAny(cfg.Serial, "\",\r\n ") {
-			return nil, &ConfigError{Field: "Serial", Reason: fmt.Sprintf("%q contains characters an Authorization header cannot carry", cfg.Serial)}
+			return refuse("Serial", "%q contains characters an Authorization header cannot carry", cfg.Serial)
 		}
 	}
 	for serial := range cfg.Certs {
 		if cfg.Serial != "" && sameSerial(serial, cfg.Serial) {
-			return nil, &ConfigError{Field: "Serial", Reason: fmt.Sprintf("%s is the merchant serial but also names a platform key in Certs (%s); the merchant and platform keys were mixed up", cfg.Serial, serial)}
+			return refuse("Serial", "%s is the merchant serial but also names a platform key in Certs (%s); the merchant and platform keys were mixed up", cfg.Serial, serial)
 		}
 	}
 	for serial, key := range cfg.Certs {
 		if key == nil {
-			return nil, &ConfigError{Field: "Certs", Reason: fmt.Sprintf("key for %s is nil", serial)}
+			return refuse("Certs", "key for %s is nil", serial)
 		}
 	}
 	if cfg.Verifier == nil && cfg.Keys == nil && len(cfg.Certs) == 0 && v3 {
-		return nil, &ConfigError{Field: "Certs", Reason: "is empty: responses cannot be verified without a platform certificate or public key"}
+		return refuse("Certs", "is empty: responses cannot be verified without a platform certificate or public key")
+	}
+	if cfg.Merchant != nil && (len(cfg.Merchant.Certificate) == 0 || cfg.Merchant.PrivateKey == nil) {
+		return refuse("Merchant", "lacks the certificate or its private key")
 	}
 
-	base, err := normalizeBaseURL("BaseURL", cfg.BaseURL, DefaultBaseURL)
-	if err != nil {
-		return nil, err
+	if base, err = normalizeBaseURL("BaseURL", cfg.BaseURL, DefaultBaseURL); err != nil {
+		return "", "", err
 	}
-	backup := cfg.BackupURL
-	switch {
+	switch backup = cfg.BackupURL; {
 	case backup == "-":
 		backup = ""
 	case backup == "" && base == DefaultBaseURL:
 		backup = DefaultBackupURL
 	case backup != "":
 		if backup, err = normalizeBaseURL("BackupURL", backup, ""); err != nil {
-			return nil, err
+			return "", "", err
 		}
 	}
 	if cfg.PlatformSerial == "" {
 		cfg.PlatformSerial = defaultPlatformSerial(cfg.Certs)
 	}
+	return base, backup, nil
+}
 
-	c := &Client{cfg: cfg, baseURL: base, userAgent: userAgent()}
-	next := cfg.Transport
-	if next == nil {
-		next = transport.NewFastHTTP(transport.FastHTTPOptions{
-			TLSConfig: cfg.TLSConfig, Timeout: cfg.Timeout, MaxResponseBytes: cfg.MaxResponseBytes,
-		})
-	}
-	if cfg.Merchant != nil && (len(cfg.Merchant.Certificate) == 0 || cfg.Merchant.PrivateKey == nil) {
-		return nil, &ConfigError{Field: "Merchant", Reason: "lacks the certificate or its private key"}
-	}
-	if cfg.Secret != "" {
-		c.v2 = newV2Stack(cfg, next, base, backup)
-	}
+// newV3Stack composes the APIv3 middlewares: log -> backup retry ->
+// Signer -> Verifier -> transport.
+func newV3Stack(cfg Config, next transport.Doer, primary, backup string) transport.Doer {
 	var keys signer.Keys = signer.StaticKeys(cfg.Certs)
 	if cfg.Keys != nil {
 		keys = signer.MultiKeys(keys, cfg.Keys)
@@ -178,17 +203,20 @@ func New(cfg Config) (*Client, error) {
 	} else {
 		next = &signer.Signer{MchID: cfg.MchID, Serial: cfg.Serial, Key: cfg.PrivateKey, Next: next}
 	}
+	return withRetryAndLog(cfg, next, primary, backup, "")
+}
+
+// withRetryAndLog puts the two outer middlewares of both stacks around
+// next: the backup-domain retry, then the log (whose paths start with
+// prefix), so that the log records one line per call.
+func withRetryAndLog(cfg Config, next transport.Doer, primary, backup, prefix string) transport.Doer {
 	if backup != "" {
-		next = &backupRetry{primary: base, backup: backup, next: next, log: cfg.Logger}
+		next = &backupRetry{primary: primary, backup: backup, next: next, log: cfg.Logger}
 	}
 	if cfg.Logger != nil {
-		next = &requestLog{log: cfg.Logger, next: next}
+		next = &requestLog{log: cfg.Logger, prefix: prefix, next: next}
 	}
-	c.v3 = next
-	if !v3 {
-		c.v3 = noV3{}
-	}
-	return c, nil
+	return next
 }
 
 // sameSerial compares two certificate serial numbers as numbers: tools

@@ -524,7 +524,7 @@ func (m *mtlsRouter) Do(ctx context.Context, req *transport.Request) (*transport
 	return m.plain.Do(ctx, req)
 }
 
-// newV2Stack composes the APIv2 middlewares: backup retry -> V2Signer ->
+// newV2Stack composes the APIv2 middlewares: log -> backup retry -> V2Signer ->
 // V2Verifier -> transport (the one with the merchant certificate for
 // "security" requests). Image uploads, signed by v2Form, skip V2Signer.
 // A Config.Transport of the user's gets the "security" requests too,
@@ -553,13 +553,7 @@ func newV2Stack(cfg Config, plain transport.Doer, primary, backup string) transp
 		next = &xmlsign.Signer{Secret: cfg.Secret, Next: next}
 	}
 	next = &v2Router{signed: next, presigned: verified}
-	if backup != "" {
-		next = &backupRetry{primary: primary, backup: backup, next: next, log: cfg.Logger}
-	}
-	if cfg.Logger != nil {
-		next = &requestLog{log: cfg.Logger, prefix: "v2/", next: next}
-	}
-	return next
+	return withRetryAndLog(cfg, next, primary, backup, "v2/")
 }
 
 // v2Router sends the image uploads, signed over their form fields when

@@ -20,9 +20,9 @@ func ExampleEncryptFields() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(len(enc), header.Get("Wechatpay-Serial"))
 	// The request then carries
 	//	wechatpay.M{"json": wechatpay.M{"name": enc[0], "mobile": enc[1]}, "headers": header}
+	fmt.Println(len(enc), header.Get("Wechatpay-Serial"))
 	// Output: 2 PUB_KEY_ID_0114232134912410000000000000
 }
 

@@ -21,7 +21,7 @@ import (
 func crt(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("wxpay crt", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = commandUsage(fs, "crt")
 	configPath := fs.String("c", "", "config file (JSON)")
 	apiv3Key := fs.String("k", "", "APIv3 key")
 	dir := fs.String("o", ".", "directory to write the certificates to")

@@ -25,10 +25,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 )
 
 func main() {
@@ -42,6 +44,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "demo":
+			fs := flag.NewFlagSet("wxpay demo", flag.ContinueOnError)
+			fs.SetOutput(stderr)
+			fs.Usage = commandUsage(fs, "demo")
+			if err := fs.Parse(args[1:]); err != nil {
+				return 2
+			}
+			if fs.NArg() != 0 {
+				fs.Usage()
+				return 2
+			}
 			if err := demo(ctx, stdout); err != nil {
 				fmt.Fprintln(stderr, "wxpay demo:", err)
 				return 1
@@ -85,3 +97,29 @@ const usage = `usage:
   wxpay port [-main] [-var name=value]... [FILE|-]
       Print Go for the PHP or Node chain calls in FILE (see wxpay port -h).
 `
+
+// commandUsage is the Usage of a command's flag set: the command's own
+// lines of the general usage, then its flags.
+func commandUsage(fs *flag.FlagSet, name string) func() {
+	return func() {
+		w := fs.Output()
+		fmt.Fprint(w, "usage:\n"+usageOf(name))
+		fs.PrintDefaults()
+	}
+}
+
+// usageOf returns the lines of the general usage about "wxpay NAME".
+func usageOf(name string) string {
+	var b strings.Builder
+	in := false
+	for line := range strings.Lines(usage) {
+		if strings.HasPrefix(line, "  wxpay ") {
+			rest := strings.TrimPrefix(line, "  wxpay ")
+			in = strings.HasPrefix(rest, name+" ") || strings.TrimSpace(rest) == name
+		}
+		if in {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}

@@ -161,3 +161,33 @@ func TestRequestModeErrors(t *testing.T) {
 		t.Errorf("bad invocations sent %d requests", len(srv.Requests()))
 	}
 }
+
+// "wxpay COMMAND -h" prints that command's usage and flags, and runs
+// nothing.
+func TestCommandHelp(t *testing.T) {
+	for _, tc := range []struct {
+		cmd  string
+		want []string
+	}{
+		{"demo", []string{"wxpay demo\n", "run the order-reverse calls"}},
+		{"serve", []string{"wxpay serve [-dir DIR]", "-keys string", "-addr string", "-dir string"}},
+		{"crt", []string{"wxpay crt -c config.json", "-root string", "-path string"}},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{tc.cmd, "-h"}, &stdout, &stderr)
+		help := stderr.String()
+		if code != 2 || stdout.Len() != 0 {
+			t.Errorf("%s -h: exit %d, stdout %q", tc.cmd, code, stdout.String())
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(help, w) {
+				t.Errorf("%s -h lacks %q:\n%s", tc.cmd, w, help)
+			}
+		}
+		for _, other := range []string{"demo", "serve", "crt", "port"} {
+			if other != tc.cmd && strings.Contains(help, "wxpay "+other) {
+				t.Errorf("%s -h also shows wxpay %s:\n%s", tc.cmd, other, help)
+			}
+		}
+	}
+}

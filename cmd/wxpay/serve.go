@@ -25,7 +25,7 @@ import (
 func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, ready func(config string)) int {
 	fs := flag.NewFlagSet("wxpay serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	fs.Usage = commandUsage(fs, "serve")
 	dir := fs.String("dir", "", "directory for the keys, certificates and config.json (default: a new temporary one)")
 	addr := fs.String("addr", "", "address to listen on, such as 127.0.0.1:8443 (default: a free port of 127.0.0.1)")
 	keysFlag := fs.String("keys", "", "the merchant's WeChat Pay keys: certificate (platform certificates only), pubkey (the WeChat Pay public key only) or both (switching between them); default: the public key signs, v3/certificates still lists certificates")
