@@ -14,6 +14,7 @@ import (
 
 	"github.com/wxpay-go/wechatpay"
 	"github.com/wxpay-go/wechatpay/internal/chaintree"
+	"github.com/wxpay-go/wechatpay/internal/schema"
 )
 
 // converter ports the snippets of one source into one function body.
@@ -26,12 +27,17 @@ type converter struct {
 	code     strings.Builder // the snippets' statements
 
 	// Free variables, in order of first use: source name -> Go name.
-	free    []freeVar
+	free    []*freeVar
 	goNames map[string]string
 	taken   map[string]bool
 	lits    map[string][]literal   // literal assignments in the source, by variable
 	arrays  map[string][]arrayStep // array assignments in the source, by variable
 	line    int                    // the line of the snippet being ported
+	php     bool                   // the snippet being ported is PHP
+	inputs  map[string]*freeVar    // the values computed in ways the port cannot follow, by their source
+	pre     strings.Builder        // statements that compute the snippet's values, written before it
+	hint    string                 // the key of the value being ported
+	op      *schema.Operation      // the description of the snippet's request, if any
 
 	// Sensitive fields (encrypt.go).
 	encryptors       map[string]string      // closures that call Rsa::encrypt -> their key variable
@@ -42,8 +48,9 @@ type converter struct {
 
 type freeVar struct {
 	source, goName string
-	isMap          bool // used as a whole option map, so its placeholder is wechatpay.M{}
-	line           int  // of the first snippet that uses it
+	typ            string // the Go type of its first use (see goExpr)
+	line           int    // of the first snippet that uses it
+	note           string // an input: what it stands for in the source
 }
 
 func (c *converter) report(line int, format string, args ...any) {
@@ -260,7 +267,8 @@ type option struct{ key, value string }
 
 // snippet ports one snippet.
 func (c *converter) snippet(f found) {
-	c.line = f.line
+	c.line, c.php = f.line, f.php
+	c.pre.Reset()
 	lang := "Node"
 	if f.php {
 		lang = "PHP"
@@ -290,6 +298,7 @@ func (c *converter) snippet(f found) {
 			c.report(f.line, "the catalog has no %s %s; sent through Client.Chain", sn.Method, sn.Template)
 		}
 	}
+	c.op = schema.Lookup(sn.Method + " " + sn.Template)
 	var opts []option
 	if f.php {
 		opts = c.phpOptions(r, sn.Template)
@@ -298,6 +307,7 @@ func (c *converter) snippet(f found) {
 	}
 
 	w := new(strings.Builder) // the statements, which follow the header below
+	w.WriteString(c.pre.String())
 	fmt.Fprintf(w, "%s, %s := %s.%s(ctx", sn.Resp, errName, chainExpr, verb)
 	if len(opts) > 0 {
 		c.imports[modulePath] = true
@@ -387,14 +397,13 @@ func (c *converter) phpOptions(r *request, tmpl string) []option {
 		}
 		switch {
 		case vars[key.v]:
-			opts = append(opts, option{key.v, c.value(it.value, false)})
+			opts = append(opts, option{key.v, c.pathValue(it.value)})
 		case phpOptionKeys[key.v]:
 			val, note := it.value, ""
 			if key.v == "xml" || key.v == "query" {
 				val, note = c.unsigned(val, tmpl) // literals.go
 			}
-			v := c.value(val, key.v != "body" && key.v != "base_uri" && key.v != "security" && key.v != "nonceless")
-			v = withNote(v, note)
+			v := withNote(c.optionValue(key.v, val), note)
 			if key.v == "headers" && strings.ReplaceAll(v, "\n", "") == "wechatpay.M{}" {
 				continue // nothing left once the client's own headers are left out
 			}
@@ -451,12 +460,12 @@ func (c *converter) jsOptions(r *request, tmpl string) []option {
 				}
 				switch {
 				case vars[key.v]:
-					opts = append(opts, option{key.v, c.value(it.value, false)})
+					opts = append(opts, option{key.v, c.pathValue(it.value)})
 				case key.v == "data" && data == nil:
 					data = it.value
 				case jsConfigKeys[key.v] != "":
 					k := jsConfigKeys[key.v]
-					rest = append(rest, option{k, c.value(it.value, k == "query" || k == "headers")})
+					rest = append(rest, option{k, c.optionValue(k, it.value)})
 				default:
 					c.report(key.line, "config %q is neither a variable of %s nor an option of this client; not ported", key.v, tmpl)
 				}
@@ -464,75 +473,55 @@ func (c *converter) jsOptions(r *request, tmpl string) []option {
 		}
 	}
 	if data != nil {
-		opts = append(opts, option{bodyKey, c.value(data, true)})
+		opts = append(opts, option{bodyKey, c.optionValue(bodyKey, data)})
 	}
 	return append(opts, rest...)
+}
+
+// pathValue ports the value of a path variable: text.
+func (c *converter) pathValue(e expr) string {
+	c.hint = ""
+	return c.gen(e, "string", nil).code
+}
+
+// optionValue ports the value of an option: a map for json, xml, query
+// and headers, described by the request's schema when there is one.
+func (c *converter) optionValue(key string, e expr) string {
+	c.hint = ""
+	var node *schema.Node
+	if c.op != nil {
+		switch key {
+		case "json", "xml":
+			node = c.op.Body
+		case "query":
+			node = c.op.Query
+		}
+	}
+	switch key {
+	case "json", "xml", "query", "headers":
+		return c.gen(e, "M", node).code
+	case "security", "nonceless":
+		return c.gen(e, "bool", nil).code
+	case "base_uri":
+		return c.gen(e, "string", nil).code
+	}
+	return c.gen(e, "", nil).code
 }
 
 // value ports a value of the source as a Go expression. isMap says the
 // value is a whole option map (json, xml, query, headers), which a free
 // variable's placeholder follows.
 func (c *converter) value(e expr, isMap bool) string {
-	switch e := e.(type) {
-	case *strLit:
-		if e.interp {
-			c.report(e.line, "string interpolation is not ported; the text is kept as written")
-		}
-		return strconv.Quote(e.v)
-	case *numLit:
-		return goNumber(e.v)
-	case *ident:
-		switch e.name {
-		case "true", "false":
-			return e.name
-		case "null", "undefined", "NULL":
-			return "nil"
-		case "PHP_EOL":
-			return `"\n"`
-		}
-		return c.freeVar(e.name, isMap)
-	case *phpVar:
-		if a, ok := c.builtArray(e.name); ok {
-			return c.composite(a) // $params = [...]; $params['k'] = ...; (literals.go)
-		}
-		return c.freeVar(e.name, isMap)
-	case *unary:
-		if e.op == "-" {
-			if n, ok := e.x.(*numLit); ok {
-				return "-" + goNumber(n.v)
-			}
-		}
-	case *binary:
-		if e.op == "." || e.op == "+" {
-			return c.value(e.x, false) + " + " + c.value(e.y, false)
-		}
-	case *arrayLit:
-		return c.composite(e)
+	want := ""
+	if isMap {
+		want = "M"
 	}
-	if s, ok := c.staticString(e); ok {
-		return s // json_encode, urlencode, ... of literals (literals.go)
-	}
-	if text, key, ok := c.isRsaEncrypt(e); ok {
-		return c.encrypt(e.pos(), text, key)
-	}
-	if method, src, ok := c.mediaCall(e); ok && method == "getStream" {
-		return c.mediaFile(src)
-	}
-	switch formatterCall(e) {
-	case "nonce":
-		c.imports[modulePath+"/signer"] = true
-		return "signer.Nonce()" // 32 characters of [0-9A-Za-z], as Formatter::nonce()
-	case "timestamp":
-		c.imports["time"] = true
-		return "time.Now().Unix()"
-	}
-	c.report(e.pos(), "%s is not ported; nil is sent in its place", describeExpr(e))
-	return "nil"
+	return c.gen(e, want, nil).code
 }
 
 // composite ports an array or object literal: one with keys is a
 // wechatpay.M, a list a typed slice when its elements allow.
-func (c *converter) composite(a *arrayLit) string {
+func (c *converter) composite(a *arrayLit, node *schema.Node) string {
 	keyed := a.object || len(a.items) > 0 && a.items[0].key != nil
 	var b strings.Builder
 	if keyed {
@@ -550,7 +539,14 @@ func (c *converter) composite(a *arrayLit) string {
 			if method, _, ok := c.mediaCall(it.value); ok && method == "getContentType" {
 				continue // the client sets an upload's multipart Content-Type
 			}
-			fmt.Fprintf(&b, "%q: %s,\n", key.v, c.value(it.value, false))
+			var sub *schema.Node
+			if node != nil {
+				sub = node.Prop(key.v)
+			}
+			hint := c.hint
+			c.hint = key.v
+			fmt.Fprintf(&b, "%q: %s,\n", key.v, c.gen(it.value, kindType(sub), sub).code)
+			c.hint = hint
 		}
 		b.WriteByte('}')
 		return b.String()
@@ -576,7 +572,11 @@ func (c *converter) composite(a *arrayLit) string {
 		} else if kind != k {
 			kind = "any"
 		}
-		elems = append(elems, c.value(it.value, false))
+		var sub *schema.Node
+		if node != nil {
+			sub = node.Items
+		}
+		elems = append(elems, c.gen(it.value, kindType(sub), sub).code)
 	}
 	switch kind {
 	case "string":
@@ -637,13 +637,51 @@ func describeExpr(e expr) string {
 // freeVar returns the Go name of a variable the snippet takes from its
 // surroundings, declaring it on first use.
 func (c *converter) freeVar(source string, isMap bool) string {
+	want := ""
+	if isMap {
+		want = "M"
+	}
+	return c.variable(source, want).code
+}
+
+// variable is freeVar with a type: the literal's the source assigns
+// before the snippet, else the one the first use wants.
+func (c *converter) variable(source, want string) goExpr {
 	if name, ok := c.goNames[source]; ok {
-		return name
+		for _, v := range c.free {
+			if v.goName == name {
+				return goExpr{name, v.typ}
+			}
+		}
 	}
 	name := c.newName(goIdent(source))
 	c.goNames[source] = name
-	c.free = append(c.free, freeVar{source: source, goName: name, isMap: isMap, line: c.line})
-	return name
+	typ := want
+	if _, ok := c.opts.Vars[source]; ok {
+		typ = "any"
+	} else if lit, ok := valueBefore(c.lits, source, c.line); ok && want != "M" {
+		typ = literalGoType(lit.goV)
+	}
+	if typ == "" {
+		typ = "string"
+	}
+	c.free = append(c.free, &freeVar{source: source, goName: name, typ: typ, line: c.line})
+	return goExpr{name, typ}
+}
+
+// literalGoType is the type of a literal written as Go.
+func literalGoType(v string) string {
+	switch {
+	case strings.HasPrefix(v, `"`):
+		return "string"
+	case v == "true" || v == "false":
+		return "bool"
+	case v == "nil":
+		return "any"
+	case strings.ContainsAny(v, ".eE") && !strings.HasPrefix(v, "0x"):
+		return "float64"
+	}
+	return "int"
 }
 
 // newName takes a Go name for a variable of the ported code: name, or
@@ -661,7 +699,11 @@ func (c *converter) newName(name string) string {
 // would not compile.
 func (c *converter) forgetFree(mark int) {
 	for _, v := range c.free[mark:] {
-		delete(c.goNames, v.source)
+		if v.note != "" {
+			delete(c.inputs, v.source)
+		} else {
+			delete(c.goNames, v.source)
+		}
 		delete(c.taken, v.goName)
 	}
 	c.free = c.free[:mark]
@@ -724,14 +766,20 @@ func (c *converter) body() string {
 			fmt.Fprintf(&b, "%s := %s\n", v.goName, c.goValue(val))
 			continue
 		}
-		if lit, ok := valueBefore(c.lits, v.source, v.line); ok && !v.isMap {
+		if lit, ok := valueBefore(c.lits, v.source, v.line); ok && v.typ != "M" && v.note == "" {
 			fmt.Fprintf(&b, "%s := %s // line %d\n", v.goName, lit.goV, lit.line)
 			continue
 		}
-		zero := `""`
-		if v.isMap {
+		zero := map[string]string{"int": "0", "int64": "int64(0)", "float64": "0.0", "bool": "false", "M": "wechatpay.M{}", "any": "any(nil)"}[v.typ]
+		if zero == "" {
+			zero = `""`
+		}
+		if v.typ == "M" {
 			c.imports[modulePath] = true
-			zero = "wechatpay.M{}"
+		}
+		if v.note != "" {
+			fmt.Fprintf(&b, "%s := %s // port: %s\n", v.goName, zero, commentText(v.note))
+			continue
 		}
 		fmt.Fprintf(&b, "%s := %s // TODO: set %s\n", v.goName, zero, commentText(v.source))
 	}

@@ -77,7 +77,12 @@ type (
 		body   []stmt // a block body
 		result expr   // an expression body (fn() => x, (x) => x)
 	}
-	// opaque is something parsed but not understood (new X(), a ternary).
+	// cond is c ? a : b.
+	cond struct {
+		line    int
+		c, a, b expr
+	}
+	// opaque is something parsed but not understood (new X()).
 	opaque struct {
 		line int
 		what string
@@ -105,6 +110,7 @@ func (e *unary) pos() int      { return e.line }
 func (e *binary) pos() int     { return e.line }
 func (e *funcLit) pos() int    { return e.line }
 func (e *opaque) pos() int     { return e.line }
+func (e *cond) pos() int       { return e.line }
 
 // stmt is a statement of a snippet or of a callback body.
 type stmt struct {
@@ -317,10 +323,13 @@ func (p *parser) expression() expr {
 	if p.is("?") {
 		line := p.tok.line
 		p.advance()
-		p.expression()
+		if p.php && p.is(":") { // $a ?: $b
+			p.advance()
+			return &binary{line: line, op: "?:", x: x, y: p.expression()}
+		}
+		a := p.expression()
 		p.expect(":")
-		p.expression()
-		return &opaque{line: line, what: "a conditional (?:) expression"}
+		return &cond{line: line, c: x, a: a, b: p.expression()}
 	}
 	return x
 }

@@ -111,7 +111,7 @@ func Convert(src []byte, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	found, diags := findSnippets(string(src))
-	c := &converter{tree: tree, opts: opts, imports: map[string]bool{}, goNames: map[string]string{}, taken: map[string]bool{}}
+	c := &converter{tree: tree, opts: opts, imports: map[string]bool{}, goNames: map[string]string{}, taken: map[string]bool{}, inputs: map[string]*freeVar{}}
 	c.diags = diags
 	c.lits = literalAssignments(string(src))
 	c.arrays = arrayAssignments(string(src))

@@ -74,18 +74,18 @@ $instance->v3->marketing->busifavor->coupons->return->post(['json' => []]);`,
 		{
 			name: "unknown options and constructs are reported",
 			src: `$instance->v3->pay->transactions->native->post([
-  'json' => ['amount' => ['total' => time()]],
+  'json' => ['amount' => ['total' => fn() => 1]],
   'timeout' => 3,
 ])->then(function ($r) { doSomething($r); })->otherwise(function ($e) { echo $e; })->wait();`,
 			want: []string{
-				"// port: line 2: the call time() is not ported",
+				"// port: line 2: a function is not ported",
 				`// port: line 3: option "timeout"`,
 				"// port: line 4: this statement is not ported",
 				"// port: line 4: the rejection callback is not ported",
 				`"total": nil,`,
 			},
 			diags: []string{
-				"line 2: the call time() is not ported",
+				"line 2: a function is not ported",
 				`line 3: option "timeout" is neither a variable of v3/pay/transactions/native nor an option of this client`,
 				"line 4: this statement is not ported",
 				"line 4: the rejection callback is not ported",
