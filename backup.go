@@ -25,6 +25,9 @@ func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transpor
 	if err == nil || req.BaseURL != b.primary || !errors.As(err, &terr) || !terr.Retryable || ctx.Err() != nil {
 		return resp, err
 	}
+	if bodyFailed(req) != nil {
+		return resp, err // the caller's body failed: it would fail again
+	}
 	if req.BodyStream != nil && !rewind(req.BodyStream) {
 		return resp, err // the stream was read: it cannot be sent again
 	}

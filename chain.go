@@ -95,7 +95,7 @@ func (c *Client) do(ctx context.Context, method, template string, opts []M) (*Re
 	}
 	resp, err := c.v3.Do(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, bodyError(req, template, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newAPIError(method, strings.TrimPrefix(req.Target(), "/"), resp)

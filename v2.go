@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"net/http"
 	"net/url"
@@ -136,9 +137,11 @@ func (c *Client) buildV2(method, template string, o M) (*transport.Request, erro
 				}
 				return nil, err
 			}
-			if req.BodyStream, req.BodyLength, err = form.Open(); err != nil {
+			var r io.ReadCloser
+			if r, req.BodyLength, err = form.Open(); err != nil {
 				return fail("option body", err)
 			}
+			req.BodyStream = &sourceBody{r: r}
 			h["Content-Type"] = []string{form.ContentType()}
 		} else {
 			// ToXML writes a key that cannot be an element name as <item>,
@@ -399,6 +402,9 @@ func (c *Client) sendV2(ctx context.Context, req *transport.Request) (*Response,
 	wirePath, _, _ := strings.Cut(req.URI, "?")
 	path := "v2/" + wirePath
 	if err != nil {
+		if berr := bodyError(req, path, err); berr != err {
+			return nil, berr
+		}
 		// The verifier names the target on the wire (pay/orderquery,
 		// and for a GET its signed query); name the chain path instead,
 		// as APIv3 errors (v3/...) and V2Error do.
