@@ -1,6 +1,7 @@
 package wxpaytest
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
 	"slices"
@@ -45,13 +46,13 @@ func (c Checks) String() string {
 }
 
 // ParseChecks reads the name of a Checks level: server, strict or none.
-func ParseChecks(name string) (Checks, bool) {
+func ParseChecks(name string) (Checks, error) {
 	for _, c := range []Checks{ChecksServer, ChecksStrict, ChecksNone} {
 		if c.String() == name {
-			return c, true
+			return c, nil
 		}
 	}
-	return 0, false
+	return 0, fmt.Errorf("wxpaytest: checks %q: want server, strict or none", name)
 }
 
 // WithChecks sets how far the server checks the fields of every request

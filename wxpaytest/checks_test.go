@@ -100,11 +100,11 @@ func TestChecksBeforeHandlers(t *testing.T) {
 
 func TestParseChecks(t *testing.T) {
 	for _, c := range []wxpaytest.Checks{wxpaytest.ChecksServer, wxpaytest.ChecksStrict, wxpaytest.ChecksNone} {
-		if got, ok := wxpaytest.ParseChecks(c.String()); !ok || got != c {
-			t.Errorf("ParseChecks(%q) = %v, %v", c.String(), got, ok)
+		if got, err := wxpaytest.ParseChecks(c.String()); err != nil || got != c {
+			t.Errorf("ParseChecks(%q) = %v, %v", c.String(), got, err)
 		}
 	}
-	if _, ok := wxpaytest.ParseChecks("kinds"); ok {
+	if _, err := wxpaytest.ParseChecks("kinds"); err == nil {
 		t.Error("kinds is not a level of the server")
 	}
 }

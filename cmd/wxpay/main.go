@@ -2,7 +2,7 @@
 // shows the client at work against the built-in test server.
 //
 //	wxpay demo
-//	wxpay serve [-dir DIR] [-addr 127.0.0.1:PORT] [-keys certificate|pubkey|both]
+//	wxpay serve [-dir DIR] [-addr 127.0.0.1:PORT] [-keys certificate|pubkey|both] [-checks server|strict|none]
 //	wxpay crt -c config.json -k APIV3KEY [-o DIR] [-path LIST] [-root CA.pem]
 //	wxpay -c config.json [-m post] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']... URI
 //
@@ -76,7 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 const usage = `usage:
   wxpay demo
       Start the built-in test server and run the order-reverse calls against it.
-  wxpay serve [-dir DIR] [-addr 127.0.0.1:PORT] [-keys certificate|pubkey|both] [-fixtures FILE]
+  wxpay serve [-dir DIR] [-addr 127.0.0.1:PORT] [-keys certificate|pubkey|both] [-fixtures FILE] [-checks server|strict|none]
       Run the built-in test server until Ctrl-C, for programs in any language: write its
       merchant keys, certificates and a config.json to DIR, and print each request it gets.
       Typing "pay OUT_TRADE_NO" pays an order and sends its callback to its notify_url;
@@ -84,6 +84,8 @@ const usage = `usage:
       -fixtures places the orders and scripts the replies of a JSON file at start.
       -keys plays a merchant with platform certificates only, the WeChat Pay public key
       only, or both while switching (which key signs, what v3/certificates answers).
+      -checks: how far requests are checked against the OpenAPI description (server: what
+      WeChat Pay refuses; strict: unknown fields too; none).
   wxpay -c config.json [-m METHOD] [-d BODY] [-p name=value]... [-q name=value]... [-H 'K: V']...
         [-f name=value]... [-security] [-v] URI
       Send one request. URI is a chain such as v3/pay/transactions/id/{transaction_id};

@@ -30,6 +30,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	addr := fs.String("addr", "", "address to listen on, such as 127.0.0.1:8443 (default: a free port of 127.0.0.1)")
 	keysFlag := fs.String("keys", "", "the merchant's WeChat Pay keys: certificate (platform certificates only), pubkey (the WeChat Pay public key only) or both (switching between them); default: the public key signs, v3/certificates still lists certificates")
 	fixturesFile := fs.String("fixtures", "", "a JSON file of orders to place and replies to script at start (see docs/test-server.md)")
+	checksFlag := fs.String("checks", "server", "how far requests are checked against the OpenAPI description: server (what WeChat Pay refuses), strict (unknown fields too) or none")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -45,6 +46,11 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			return 2
 		}
 		keyMode = k
+	}
+	checks, err := wxpaytest.ParseChecks(*checksFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "wxpay serve: -checks %q: want server, strict or none\n", *checksFlag)
+		return 2
 	}
 	fail := func(err error) int {
 		fmt.Fprintln(stderr, "wxpay serve:", err)
@@ -64,7 +70,7 @@ func serve(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	// its verdict; out keeps their lines and the commands' whole.
 	out := &lockedWriter{w: stdout}
 	shown := 0
-	srv, err := startServer(*addr, wxpaytest.WithKeys(keyMode), wxpaytest.WithAnswered(func(r wxpaytest.Received) {
+	srv, err := startServer(*addr, wxpaytest.WithKeys(keyMode), wxpaytest.WithChecks(checks), wxpaytest.WithAnswered(func(r wxpaytest.Received) {
 		out.mu.Lock()
 		defer out.mu.Unlock()
 		shown++
