@@ -39,6 +39,8 @@ type converter struct {
 	hint    string                 // the key of the value being ported
 	op      *schema.Operation      // the description of the snippet's request, if any
 
+	shapeIndex map[string]string // catalog paths by shape (path.go)
+
 	// Sensitive fields (encrypt.go).
 	encryptors       map[string]string      // closures that call Rsa::encrypt -> their key variable
 	encryptKey       string                 // the Go name of the key, once a field is encrypted
@@ -64,13 +66,15 @@ type request struct {
 	args    []expr
 	thens   []expr
 	catches []expr
+	holes   []expr // the values of the path's computed segments, {_p0}, {_p1}, ...
+	query   []item // what the path's ?query names
 }
 
 var verbs = map[string]bool{"get": true, "post": true, "put": true, "patch": true, "delete": true}
 
 // unchain takes a call apart from the outside in: wait, then and catch
 // calls, the HTTP method call, and the segments down to the root object.
-func unchain(e expr, php bool) (*request, error) {
+func (c *converter) unchain(e expr, php bool) (*request, error) {
 	r := &request{}
 peel:
 	for {
@@ -161,11 +165,7 @@ peel:
 		case *member:
 			seg := x.name
 			if x.index != nil {
-				s, ok := x.index.(*strLit)
-				if !ok || s.interp {
-					return nil, fmt.Errorf("a computed segment: only literal strings can be ported")
-				}
-				seg = s.v
+				seg = c.pathText(r, x.index)
 			}
 			r.segs = append(r.segs, seg)
 		case *call:
@@ -173,11 +173,12 @@ peel:
 			if fm.name != "chain" || len(x.args) != 1 {
 				return nil, fmt.Errorf("a call in the chain that is not chain('...')")
 			}
-			s, ok := x.args[0].(*strLit)
-			if !ok || s.interp {
-				return nil, fmt.Errorf("chain() of something other than a literal string")
+			text := c.pathText(r, x.args[0])
+			if path, query, ok := strings.Cut(text, "?"); ok {
+				text = path
+				r.query = c.pathQuery(r, query, x.line)
 			}
-			r.segs = append(r.segs, s.v)
+			r.segs = append(r.segs, text)
 		}
 	}
 	return r, nil
@@ -215,6 +216,9 @@ func (c *converter) template(segs []string) string {
 		for _, seg := range splitSegments(strings.TrimPrefix(s, "/")) {
 			if seg == "_empty_" {
 				seg = ""
+			}
+			if len(seg) > 2 && seg[0] == '$' && seg[len(seg)-1] == '$' {
+				seg = "{" + seg[1:len(seg)-1] + "}" // Node's $out_trade_no$
 			}
 			parts = append(parts, seg)
 		}
@@ -273,7 +277,7 @@ func (c *converter) snippet(f found) {
 	if f.php {
 		lang = "PHP"
 	}
-	r, err := unchain(f.stmt.x, f.php)
+	r, err := c.unchain(f.stmt.x, f.php)
 	if err != nil {
 		c.report(f.line, "not ported: %v", err)
 		return
@@ -287,9 +291,16 @@ func (c *converter) snippet(f found) {
 	if n > 1 {
 		suffix = strconv.Itoa(n)
 	}
-	sn := Snippet{Line: f.line, Language: lang, Method: strings.ToUpper(r.verb), Template: c.template(r.segs), Resp: "resp" + suffix}
+	tmpl, holes := c.nameHoles(c.template(r.segs), r.holes)
+	sn := Snippet{Line: f.line, Language: lang, Method: strings.ToUpper(r.verb), Template: tmpl, Resp: "resp" + suffix}
 	errName := "err" + suffix
 	chainExpr := fmt.Sprintf("client.Chain(%q)", sn.Template)
+	if strings.HasPrefix(sn.Template, "{") && len(holes) > 0 {
+		// The whole path, or its start, is computed: the string itself,
+		// not a variable whose slashes the client would escape.
+		chainExpr = "client.Chain(" + c.dynamicPath(sn.Template, holes) + ")"
+		holes = nil
+	}
 	verb := strings.ToUpper(r.verb[:1]) + r.verb[1:]
 	if node := c.tree.Lookup(sn.Template); node != nil {
 		if name, ok := node.Verb(sn.Method); ok {
@@ -300,10 +311,20 @@ func (c *converter) snippet(f found) {
 	}
 	c.op = schema.Lookup(sn.Method + " " + sn.Template)
 	var opts []option
+	for _, h := range holes {
+		opts = append(opts, option{h.name, c.pathValue(h.value)})
+	}
 	if f.php {
-		opts = c.phpOptions(r, sn.Template)
+		opts = append(opts, c.phpOptions(r, sn.Template)...)
 	} else {
-		opts = c.jsOptions(r, sn.Template)
+		opts = append(opts, c.jsOptions(r, sn.Template)...)
+	}
+	if len(r.query) > 0 {
+		if slices.ContainsFunc(opts, func(o option) bool { return o.key == "query" }) {
+			c.report(f.line, "the query in the path is not ported: the options have one too")
+		} else {
+			opts = append(opts, option{"query", c.optionValue("query", &arrayLit{line: f.line, object: !f.php, items: r.query})})
+		}
 	}
 
 	w := new(strings.Builder) // the statements, which follow the header below
