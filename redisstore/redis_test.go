@@ -23,6 +23,9 @@ func (quiet) Printf(context.Context, string, ...any) {}
 
 func TestMain(m *testing.M) {
 	redis.SetLogger(quiet{})
+	if os.Getenv(instanceEnv) != "" {
+		os.Exit(runInstance())
+	}
 	os.Exit(m.Run())
 }
 
@@ -37,7 +40,7 @@ type redisServer struct {
 // startRedis starts a redis-server on a free port and stops it when the
 // test ends. Without redis-server on PATH the test is skipped, unless
 // WECHATPAY_REQUIRE_REDIS=1 (as in CI), where it fails.
-func startRedis(t *testing.T) *redisServer {
+func startRedis(t testing.TB) *redisServer {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -58,7 +61,7 @@ func startRedis(t *testing.T) *redisServer {
 	return s
 }
 
-func (s *redisServer) start(t *testing.T, bin string) {
+func (s *redisServer) start(t testing.TB, bin string) {
 	t.Helper()
 	_, port, _ := net.SplitHostPort(s.Addr)
 	logfile := filepath.Join(s.dir, "redis.log")
@@ -103,7 +106,7 @@ func (s *redisServer) Restart(t *testing.T) {
 // has its own, closed when the test ends, and the counter of the round
 // trips it makes, besides the handshake of each new connection (HELLO,
 // CLIENT SETINFO).
-func (s *redisServer) Client(t *testing.T) (*redis.Client, *atomic.Int64) {
+func (s *redisServer) Client(t testing.TB) (*redis.Client, *atomic.Int64) {
 	c := redis.NewClient(&redis.Options{Addr: s.Addr})
 	t.Cleanup(func() { c.Close() })
 	n := new(atomic.Int64)
