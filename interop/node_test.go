@@ -52,7 +52,7 @@ func TestNode(t *testing.T) {
 			passed++
 		}
 	}
-	if passed != 28 {
-		t.Errorf("%d cases passed, want 28 (7 in each of 4 key modes)", passed)
+	if passed != 33 {
+		t.Errorf("%d cases passed, want 33 (8 in each of 4 key modes, 1 more with both keys)", passed)
 	}
 }

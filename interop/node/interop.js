@@ -2,11 +2,14 @@
 // Drives `wxpay serve` with wechatpay-axios-plugin, unmodified, in each
 // key mode: APIv3 reverse, Native prepay and query, the payment callback
 // (sent on "pay OUT_TRADE_NO", verified with the plugin's Rsa and
-// decrypted with its AesGcm), APIv2 orderquery and the mTLS face-pay
-// reverse (v2 secapi/pay/reverse). WXPAY names the wxpay binary.
+// decrypted with its AesGcm; with both keys, one under each), the
+// v3/certificates list, APIv2 orderquery and the mTLS face-pay reverse
+// (v2 secapi/pay/reverse), then what wxpay serve printed of them. WXPAY
+// names the wxpay binary; arguments, if any, name the key modes to run.
 // Prints one line per case and exits 1 if any failed.
 
 const { spawn } = require('child_process');
+const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const https = require('https');
@@ -22,7 +25,7 @@ function report(mode, name, err) {
   if (err) {
     failed++;
     const data = err.response ? ` ${err.response.status} ${JSON.stringify(err.response.data)}` : '';
-    console.log(`FAIL ${mode} ${name}: ${err.message}${data}`);
+    console.log(`FAIL ${mode} ${name}: ${`${err.message}${data}`.slice(0, 2000)}`);
   } else {
     console.log(`ok   ${mode} ${name}`);
   }
@@ -144,6 +147,49 @@ async function run(mode) {
     const { data } = await wxpay.v3.pay.transactions.outTradeNo._out_trade_no_.get({ params: { mchid: config.mchid }, out_trade_no: out });
     assert(data.trade_state === 'SUCCESS', `trade_state after pay ${data.trade_state}`);
   });
+  if (mode === 'both') {
+    // While switching, callbacks are signed in turn with the public key
+    // and a certificate: the plugin's Rsa verifies each under its serial.
+    await check(mode, 'payment callbacks under both keys', async () => {
+      const serials = new Set();
+      for (const no of [`${out}-2`, `${out}-3`]) {
+        await wxpay.v3.pay.transactions.native.post({
+          appid, mchid: config.mchid, description: 'd', out_trade_no: no, notify_url: notify.url, amount: { total: 1 },
+        });
+        const got = notify.wait();
+        child.stdin.write(`pay ${no}\n`);
+        const v = await got;
+        if (v.err) { throw v.err; }
+        serials.add(v.serial);
+      }
+      assert(serials.size === 2, `callbacks signed under ${[...serials]}, want the public key and a certificate`);
+    });
+  }
+  await check(mode, 'v3 certificates', async () => {
+    // The list, verified by the client as any reply, each certificate
+    // decrypted with the plugin's AesGcm: the ones wxpay serve wrote.
+    let res;
+    try {
+      res = await wxpay.v3.certificates.get();
+    } catch (err) {
+      if (mode !== 'pubkey') { throw err; }
+      // No platform certificate: WeChat Pay answers 404.
+      const { status, data } = err.response || {};
+      assert(status === 404 && data.code === 'RESOURCE_NOT_EXISTS', `${status} ${JSON.stringify(data)}`);
+      return;
+    }
+    assert(mode !== 'pubkey', 'v3/certificates answered a merchant with the public key only');
+    const want = mode === 'default' ? null : Object.entries(config.certs).filter(([serial]) => !serial.startsWith('PUB_KEY_ID_'));
+    assert(res.data.data.length > 0 && (!want || res.data.data.length === want.length), `${res.data.data.length} certificates`);
+    for (const { serial_no: serial, encrypt_certificate: { ciphertext, nonce, associated_data: aad } } of res.data.data) {
+      const got = new crypto.X509Certificate(AesGcm.decrypt(ciphertext, config.apiv3Key, nonce, aad));
+      assert(got.serialNumber === serial, `certificate ${got.serialNumber} listed as ${serial}`);
+      if (want) {
+        const have = new crypto.X509Certificate(fs.readFileSync(config.certs[serial]));
+        assert(got.fingerprint256 === have.fingerprint256, `${serial} differs from the one in config.json`);
+      }
+    }
+  });
   await check(mode, 'v2 orderquery', async () => {
     const { data } = await wxpay.v2.pay.orderquery.post({ appid, mch_id: config.mchid, out_trade_no: FIXTURE });
     assert(data.out_trade_no === FIXTURE && data.trade_state, JSON.stringify(data));
@@ -170,10 +216,14 @@ async function run(mode) {
   const requests = lines.filter((l) => / -> /.test(l) && /^(GET|POST) /.test(l));
   const refused = requests.filter((l) => !l.endsWith(' -> ok'));
   await check(mode, 'wxpay serve log', async () => {
-    assert(requests.length === 7, `${requests.length} requests printed, want 7:\n${requests.join('\n')}`);
-    assert(lines.includes('stopped after 7 request(s)'), `no "stopped after 7 request(s)" in:\n${lines.join('\n')}`);
-    assert(refused.length === 1 && refused[0] === 'POST /secapi/pay/reverse -> 200 SYSTEMERROR: 系统超时',
-      `refused: ${refused.join('\n')}`);
+    // 8 of this script, and 2 orders more with both keys.
+    const n = mode === 'both' ? 10 : 8;
+    assert(requests.length === n, `${requests.length} requests printed, want ${n}:\n${requests.join('\n')}`);
+    assert(lines.includes(`stopped after ${n} request(s)`), `no "stopped after ${n} request(s)" in:\n${lines.join('\n')}`);
+    const want = ['POST /secapi/pay/reverse -> 200 SYSTEMERROR: 系统超时'];
+    if (mode === 'pubkey') { want.unshift('GET /v3/certificates -> 404 RESOURCE_NOT_EXISTS: '); }
+    assert(refused.length === want.length && refused.every((l, i) => l.startsWith(want[i])),
+      `refused:\n${refused.join('\n')}\nwant:\n${want.join('\n')}`);
   });
 }
 
