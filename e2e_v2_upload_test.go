@@ -82,6 +82,7 @@ func TestEndToEndV2Upload(t *testing.T) {
 
 	// The largest image, from a reader, by the merchant of srv.Client.
 	big := bytes.Repeat([]byte{0x89}, 2<<20)
+	copy(big, "\x89PNG\r\n\x1a\n") // a PNG, as its name says
 	resp, err = srv.Client().Chain("v2/secapi/mch/uploadmedia").Post(ctx, wechatpay.M{
 		"security": true,
 		"body":     media.FromReader("BIG.PNG", bytes.NewReader(big)),
@@ -210,12 +211,12 @@ func TestEndToEndV2UploadBackup(t *testing.T) {
 	}
 	resp, err := client.Chain("v2/secapi/mch/uploadmedia").Post(context.Background(), wechatpay.M{
 		"security": true,
-		"body":     media.FromBytes("idcard.bmp", []byte(idCard)),
+		"body":     media.FromBytes("idcard.jpeg", []byte(idCard)),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	uploadReply(t, srv, resp, 64, "idcard.bmp", []byte(idCard))
+	uploadReply(t, srv, resp, 64, "idcard.jpeg", []byte(idCard))
 }
 
 // A reply that fails verification names the chain path, as V2Error and

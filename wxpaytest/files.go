@@ -272,6 +272,9 @@ func (s *Server) upload(c call, rule uploadRule) reply {
 	if sum := sha256.Sum256(file); !strings.EqualFold(hex.EncodeToString(sum[:]), meta.SHA256) {
 		return refuse(paramError("meta.sha256 %s does not match the file, whose SHA-256 is %s", meta.SHA256, hex.EncodeToString(sum[:])))
 	}
+	if msg := checkMediaType(ext, part.Header.Get("Content-Type"), file); msg != "" {
+		return refuse(paramError("%s", msg))
+	}
 	id := "H5_" + signer.Nonce() + signer.Nonce()
 	if rule.idField == "media_url" {
 		id = "https://wxpaylogo.qpic.cn/wxpaylogo/" + signer.Nonce() + "/0"

@@ -137,6 +137,9 @@ func (s *Server) v2UploadMedia(c v2Call) v2Result {
 	if !contains(images, ext) {
 		return v2Fail("PARAM_ERROR", "图片格式错误: "+strconv.Quote(ext)+" is not one of "+strings.Join(images, ", "))
 	}
+	if msg := checkMediaType(ext, f.contentType, f.data); msg != "" {
+		return v2Fail("PARAM_ERROR", msg)
+	}
 	if len(f.data) > v2MediaMaxSize {
 		return v2Fail("PARAM_ERROR", "图片大小超过限制: "+strconv.Itoa(len(f.data))+" bytes, at most "+strconv.Itoa(v2MediaMaxSize))
 	}

@@ -122,6 +122,7 @@ func TestV2UploadMediaServer(t *testing.T) {
 	}
 	// The largest image it takes.
 	big := bytes.Repeat([]byte{0xff}, v2MediaMaxSize)
+	copy(big, "\x89PNG\r\n\x1a\n")
 	if status, reply, body := raw.upload(goodUpload(srv, xmlsign.HMACSHA256, "big.png", big)); status != 200 || reply["result_code"] != "SUCCESS" {
 		t.Fatalf("2 MiB: %d %s", status, body)
 	}
