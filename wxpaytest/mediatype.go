@@ -22,7 +22,9 @@ var mediaFormats = map[string]string{
 // sniffMedia names the format of a file by its first bytes, "" if it is
 // none of mediaFormats.
 func sniffMedia(b []byte) string {
-	at := func(off int, magic string) bool { return len(b) >= off+len(magic) && string(b[off:off+len(magic)]) == magic }
+	at := func(off int, magic string) bool {
+		return len(b) >= off+len(magic) && string(b[off:off+len(magic)]) == magic
+	}
 	switch {
 	case at(0, "\xff\xd8\xff"):
 		return "JPEG"
