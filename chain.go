@@ -85,19 +85,19 @@ func (n *Chain) Delete(ctx context.Context, opts ...M) (*Response, error) {
 // do turns a template and options into a request and sends it through the
 // protocol's middleware stack.
 func (c *Client) do(ctx context.Context, method, template string, opts []M) (*Response, error) {
-	o := mergeOptions(opts)
-	req, err := c.build(method, template, o)
+	v2 := isV2(template)
+	req, err := c.build(method, template, mergeOptions(opts), v2)
 	if err != nil {
 		return nil, err
 	}
-	if isV2(template) {
+	if v2 {
 		return c.sendV2(ctx, req)
 	}
 	resp, err := c.v3.Do(ctx, req)
 	if err != nil {
 		return nil, bodyError(req, template, err)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !resp.OK() {
 		return nil, newAPIError(method, strings.TrimPrefix(req.Target(), "/"), resp)
 	}
 	return resp, nil

@@ -26,7 +26,7 @@ func (n *Chain) Download(ctx context.Context, opts ...M) (*Response, error) {
 		return nil, &RequestError{Method: http.MethodGet, Path: n.template,
 			Reason: "Download streams APIv3 files; an APIv2 bill (v2/pay/downloadbill) comes back whole from Post"}
 	}
-	req, err := n.client.build(http.MethodGet, n.template, mergeOptions(opts))
+	req, err := n.client.build(http.MethodGet, n.template, mergeOptions(opts), false)
 	if err != nil {
 		return nil, err
 	}

@@ -17,104 +17,176 @@ import (
 	"github.com/wxpay-go/wechatpay/transport"
 )
 
-// build expands the template and assembles an APIv3 request. Everything
-// that could put a wrong request on the wire is refused here.
-func (c *Client) build(method, template string, o M) (*transport.Request, error) {
-	fail := func(reason string, err error) (*transport.Request, error) {
-		return nil, &RequestError{Method: method, Path: template, Reason: reason, Err: err}
+// build turns a template and options into a request of either protocol
+// (v2: a chain that starts with v2/): prepare does what both share, then
+// the protocol's encoder writes the body and checks what only it knows.
+// Everything that could put a wrong request on the wire is refused here.
+func (c *Client) build(method, template string, o M, v2 bool) (*transport.Request, error) {
+	d, err := c.prepare(method, template, o, v2)
+	if err != nil {
+		return nil, err
 	}
-	if isV2(template) {
-		return c.buildV2(method, template, o)
+	if v2 {
+		err = c.encodeV2(d, o)
+	} else {
+		err = c.encodeV3(d, o)
 	}
-	if _, ok := c.v3.(noV3); ok {
-		return fail("", ErrNoV3)
+	if err != nil {
+		return nil, err
 	}
-	for _, k := range [...]string{optXML, optSecurity, optNonceless} {
-		if _, ok := o[k]; ok {
-			return fail(fmt.Sprintf("option %q is for APIv2 (chains that start with v2/)", k), nil)
+	if v, ok := o[optHeaders]; ok && v != nil {
+		if err := mergeHeaders(d.req.Header, v); err != nil {
+			return nil, d.fail("option headers", err)
+		}
+	}
+	return d.req, nil
+}
+
+// draft is a request being built, with what prepare found out on the way.
+type draft struct {
+	method, template string
+	req              *transport.Request
+	ep               catalog.Endpoint // the catalog's endpoint, if known
+	known            bool
+	values           []string // backs the default header values; the last is Content-Type's
+}
+
+func (d *draft) fail(reason string, err error) error {
+	return &RequestError{Method: d.method, Path: d.template, Reason: reason, Err: err}
+}
+
+// setContentType sets the Content-Type header in the slot kept for it.
+func (d *draft) setContentType(ct string) {
+	d.values[3] = ct
+	d.req.Header["Content-Type"] = d.values[3:4:4]
+}
+
+// prepare does what both protocols share: it refuses a protocol the
+// client has no keys for and the options of the other one, expands the
+// template, picks the base URL (the base_uri option, or the catalog's
+// host for the few endpoints served elsewhere), looks the endpoint up in
+// the catalog, appends the query option (the payload of an APIv2 GET is
+// its encoder's) and sets the default headers.
+func (c *Client) prepare(method, template string, o M, v2 bool) (*draft, error) {
+	d := &draft{method: method, template: template}
+	other := [...]string{optXML, optSecurity, optNonceless}
+	switch _, noKeys := c.v3.(noV3); {
+	case v2 && c.v2 == nil:
+		return nil, d.fail("", ErrNoV2)
+	case !v2 && noKeys:
+		return nil, d.fail("", ErrNoV3)
+	case !v2:
+		for _, k := range other {
+			if _, ok := o[k]; ok {
+				return nil, d.fail(fmt.Sprintf("option %q is for APIv2 (chains that start with v2/)", k), nil)
+			}
 		}
 	}
 	uri, err := expandOptions(method, template, o)
 	if err != nil {
 		return nil, err
 	}
-
-	req := &transport.Request{Method: method, BaseURL: c.baseURL, URI: uri, Header: make(http.Header, 6)}
-	var baseGiven bool
-	if req.BaseURL, baseGiven, err = c.baseURIOption(o); err != nil {
-		return fail("option base_uri", err)
+	base, baseGiven, err := c.baseURIOption(o)
+	if err != nil {
+		return nil, d.fail("option base_uri", err)
 	}
-	if v, ok := o[optQuery]; ok && v != nil {
+	// The catalog knows an APIv2 endpoint by its chain (v2/...), an APIv3
+	// one by the whole path below the host, a base URL's path included.
+	wire, lookup := uri, uri
+	if v2 {
+		// The "v2/" prefix names the protocol and is not sent.
+		wire = strings.TrimPrefix(strings.TrimPrefix(uri, "v2"), "/")
+		if wire == "" || wire[0] == '?' {
+			return nil, d.fail("the chain names no APIv2 endpoint after v2/", nil)
+		}
+	} else if bp := transport.BasePath(base); bp != "/" {
+		lookup = bp[1:] + uri
+	}
+	req := &transport.Request{Method: method, BaseURL: base, URI: wire, Header: make(http.Header, 6)}
+	d.req = req
+	if d.ep, d.known = catalog.Lookup(method, lookup); d.known {
+		req.Unsigned = !d.ep.SignedResponse
+		if d.ep.Host != "" && !baseGiven && c.baseURL == DefaultBaseURL {
+			// The few endpoints served elsewhere (apihk for the older
+			// customs API), only in front of the real API: a test server
+			// or a proxy at BaseURL serves every endpoint itself.
+			req.BaseURL = "https://" + d.ep.Host + "/"
+		}
+	}
+	// The query option of an APIv2 POST is sent as given and not signed,
+	// as with the PHP SDK; that of an APIv2 GET is its payload.
+	if v, ok := o[optQuery]; ok && v != nil && !(v2 && isQueryPayload(method)) {
 		q, err := encodeQuery(v)
 		if err != nil {
-			return fail("option query", err)
+			return nil, d.fail("option query", err)
 		}
 		if q != "" {
-			sep := "?"
-			if strings.Contains(req.URI, "?") {
-				sep = "&"
-			}
-			req.URI += sep + q
+			req.URI += querySep(req.URI) + q
 		}
 	}
+	c.setDefaultHeaders(d, v2)
+	return d, nil
+}
 
-	// One backing array holds the default header values: one allocation
-	// instead of four.
-	h := req.Header
-	values := make([]string, 4)
-	values[0], values[1] = "application/json", c.userAgent
-	h["Accept"] = values[0:1:1]
-	h["User-Agent"] = values[1:2:2]
-	if c.cfg.PlatformSerial != "" {
-		values[2] = c.cfg.PlatformSerial
-		h["Wechatpay-Serial"] = values[2:3:3]
+// setDefaultHeaders sets Accept, User-Agent and, on APIv3 requests,
+// Wechatpay-Serial. One backing array holds their values and
+// Content-Type's: one allocation instead of four.
+func (c *Client) setDefaultHeaders(d *draft, v2 bool) {
+	h := d.req.Header
+	d.values = make([]string, 4)
+	d.values[0], d.values[1] = "application/json", c.userAgent
+	if v2 {
+		d.values[0] = v2Accept
 	}
+	h["Accept"] = d.values[0:1:1]
+	h["User-Agent"] = d.values[1:2:2]
+	if !v2 && c.cfg.PlatformSerial != "" {
+		d.values[2] = c.cfg.PlatformSerial
+		h["Wechatpay-Serial"] = d.values[2:3:3]
+	}
+}
+
+// isQueryPayload reports whether an APIv2 request of this method carries
+// its fields in the query rather than in an XML body.
+func isQueryPayload(method string) bool {
+	return method == http.MethodGet || method == http.MethodDelete
+}
+
+// encodeV3 writes the body of an APIv3 request, from the json or the
+// body option, and checks its signing merchant and, for a known
+// endpoint, its fields against the API description.
+func (c *Client) encodeV3(d *draft, o M) error {
+	req := d.req
 	_, hasJSON := o[optJSON]
 	_, hasBody := o[optBody]
+	var err error
 	switch {
 	case hasJSON && hasBody:
-		return fail(`options "json" and "body" are exclusive`, nil)
+		return d.fail(`options "json" and "body" are exclusive`, nil)
 	case hasJSON:
 		if req.Body, err = encodeJSON(o[optJSON]); err != nil {
-			return fail("option json", err)
+			return d.fail("option json", err)
 		}
-		values[3] = "application/json; charset=utf-8"
-		h["Content-Type"] = values[3:4:4]
+		d.setContentType("application/json; charset=utf-8")
 	case hasBody:
 		if err = setBody(req, o[optBody]); err != nil {
-			return fail("option body", err)
-		}
-	}
-	if v, ok := o[optHeaders]; ok && v != nil {
-		if err := mergeHeaders(h, v); err != nil {
-			return fail("option headers", err)
+			return d.fail("option body", err)
 		}
 	}
 	if err := c.checkMchID(req.Body, req.URI); err != nil {
-		return fail("signing merchant", err)
+		return d.fail("signing merchant", err)
 	}
-	path := req.URI
-	if base := transport.BasePath(req.BaseURL); base != "/" {
-		path = base[1:] + path
-	}
-	if ep, ok := catalog.Lookup(method, path); ok {
+	if d.known {
 		var body []byte
 		if hasJSON {
 			body = req.Body
 		}
 		_, query, _ := strings.Cut(req.URI, "?")
-		if err := c.checkV3(ep.Method, ep.Path, body, query); err != nil {
-			return fail("refused by the API description", err)
-		}
-		req.Unsigned = !ep.SignedResponse
-		if ep.Host != "" && !baseGiven && c.baseURL == DefaultBaseURL {
-			// The few endpoints served elsewhere (apihk for the older
-			// customs API), only in front of the real API: a test server
-			// or a proxy at BaseURL serves every endpoint itself.
-			req.BaseURL = "https://" + ep.Host + "/"
+		if err := c.checkV3(d.ep.Method, d.ep.Path, body, query); err != nil {
+			return d.fail("refused by the API description", err)
 		}
 	}
-	return req, nil
+	return nil
 }
 
 // expandOptions fills the template from the option map, whose keys that

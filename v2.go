@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/wxpay-go/wechatpay/internal/catalog"
 	"github.com/wxpay-go/wechatpay/internal/uritemplate"
 	"github.com/wxpay-go/wechatpay/media"
 	"github.com/wxpay-go/wechatpay/transformer"
@@ -35,144 +34,100 @@ func isV2(template string) bool {
 	return template == "v2" || strings.HasPrefix(template, "v2/")
 }
 
-// buildV2 assembles an unsigned APIv2 request: the xmlsign middleware
-// adds nonce_str and sign on the way out. Everything that would send a
-// request WeChat Pay must refuse, or one signed for another merchant, is
-// refused here.
-func (c *Client) buildV2(method, template string, o M) (*transport.Request, error) {
-	fail := func(reason string, err error) (*transport.Request, error) {
-		return nil, &RequestError{Method: method, Path: template, Reason: reason, Err: err}
-	}
-	if c.v2 == nil {
-		return fail("", ErrNoV2)
-	}
-	uri, err := expandOptions(method, template, o)
-	if err != nil {
-		return nil, err
-	}
-	chainPath, _, _ := strings.Cut(uri, "?")
-	wire := strings.TrimPrefix(strings.TrimPrefix(uri, "v2"), "/")
-	if wire == "" || wire[0] == '?' {
-		return fail("the chain names no APIv2 endpoint after v2/", nil)
-	}
-	ep, known := catalog.Lookup(method, chainPath)
+// encodeV2 writes an unsigned APIv2 request from the xml option (or, for
+// a GET, the query option): the xmlsign middleware adds nonce_str and
+// sign on the way out. Everything that would send a request WeChat Pay
+// must refuse, or one signed for another merchant, is refused here.
+func (c *Client) encodeV2(d *draft, o M) error {
+	method, req, ep, known := d.method, d.req, d.ep, d.known
 	// The image upload (v2/secapi/mch/uploadmedia) is the one APIv2
 	// multipart endpoint: its file comes in "body", its fields in "xml".
 	upload := known && ep.Content == "multipart"
 	for _, k := range [...]string{optJSON, optBody} {
 		if _, ok := o[k]; ok && (k != optBody || !upload) {
-			return fail(fmt.Sprintf(`option %q is for APIv3; an APIv2 request takes its fields in "xml"`, k), nil)
+			return d.fail(fmt.Sprintf(`option %q is for APIv3; an APIv2 request takes its fields in "xml"`, k), nil)
 		}
 	}
-	security, err := boolOption(o, optSecurity)
-	if err != nil {
-		return fail("option security", err)
+	var err error
+	if req.Security, err = boolOption(o, optSecurity); err != nil {
+		return d.fail("option security", err)
 	}
-	nonceless, err := boolOption(o, optNonceless)
-	if err != nil {
-		return fail("option nonceless", err)
+	if req.Nonceless, err = boolOption(o, optNonceless); err != nil {
+		return d.fail("option nonceless", err)
 	}
-	if security && c.cfg.Merchant == nil {
-		return fail(`"security": true needs Config.Merchant, the merchant API certificate and key (apiclient_cert.pem, apiclient_key.pem)`, nil)
+	if req.Security && c.cfg.Merchant == nil {
+		return d.fail(`"security": true needs Config.Merchant, the merchant API certificate and key (apiclient_cert.pem, apiclient_key.pem)`, nil)
 	}
-	if known && ep.MTLS && !security {
-		return fail(`needs the merchant API certificate (mutual TLS); add "security": true`, nil)
-	}
-
-	req := &transport.Request{
-		Method: method, Header: make(http.Header, 4),
-		Unsigned: known && !ep.SignedResponse, Security: security, Nonceless: nonceless,
-	}
-	var given bool
-	if req.BaseURL, given, err = c.baseURIOption(o); err != nil {
-		return fail("option base_uri", err)
-	}
-	if !given && known && ep.Host != "" && c.baseURL == DefaultBaseURL {
-		// Only in front of the real API: a test server or a proxy at
-		// BaseURL serves every endpoint itself.
-		req.BaseURL = "https://" + ep.Host + "/"
+	if known && ep.MTLS && !req.Security {
+		return d.fail(`needs the merchant API certificate (mutual TLS); add "security": true`, nil)
 	}
 
 	fields, err := v2Fields(method, o)
 	if err != nil {
-		return fail("", err)
+		return d.fail("", err)
 	}
+	if err := c.checkV2Fields(d, fields); err != nil {
+		return err
+	}
+	switch {
+	case isQueryPayload(method):
+		if q := fields.query(); q != "" {
+			req.URI += querySep(req.URI) + q
+		}
+	case upload:
+		form, err := c.v2Form(fields, o[optBody])
+		if err != nil {
+			var re *RequestError
+			if errors.As(err, &re) {
+				re.Method, re.Path = method, d.template
+			}
+			return err
+		}
+		var r io.ReadCloser
+		if r, req.BodyLength, err = form.Open(); err != nil {
+			return d.fail("option body", err)
+		}
+		req.BodyStream = &sourceBody{r: r}
+		d.setContentType(form.ContentType())
+	default:
+		// ToXML writes a key that cannot be an element name as <item>,
+		// as the PHP SDK does inside lists; a field of the request
+		// itself would then reach WeChat Pay under another name.
+		if k, bad := fields.invalidName(); bad {
+			return d.fail("option xml", fmt.Errorf("field %q is not a valid XML element name; it would be sent as <item>", k))
+		}
+		if req.Body, err = transformer.ToXML(fields.payload); err != nil {
+			return d.fail("option xml", err)
+		}
+		d.setContentType(v2ContentType)
+	}
+	return nil
+}
+
+// checkV2Fields refuses a payload with a sign of its own or an unknown
+// sign_type, one whose merchant is not Config.MchID, and, for a known
+// endpoint, one its API description refuses.
+func (c *Client) checkV2Fields(d *draft, fields v2Payload) error {
 	if _, ok := fields.get("sign"); ok {
-		return fail(`the payload has a "sign"; the client signs APIv2 requests itself, leave it out`, nil)
+		return d.fail(`the payload has a "sign"; the client signs APIv2 requests itself, leave it out`, nil)
 	}
 	if t, ok := fields.get("sign_type"); ok && t != "" && t != xmlsign.MD5 && t != xmlsign.HMACSHA256 {
-		return fail(fmt.Sprintf("sign_type %q is not %s or %s", t, xmlsign.MD5, xmlsign.HMACSHA256), nil)
+		return d.fail(fmt.Sprintf("sign_type %q is not %s or %s", t, xmlsign.MD5, xmlsign.HMACSHA256), nil)
 	}
 	for _, k := range [...]string{"mch_id", "mchid", "combine_mch_id"} {
 		if v, ok := fields.get(k); ok {
 			if v != c.cfg.MchID {
-				return fail(fmt.Sprintf("%s %q in the payload is not Config.MchID %q, whose APIv2 key signs the request", k, v, c.cfg.MchID), nil)
+				return d.fail(fmt.Sprintf("%s %q in the payload is not Config.MchID %q, whose APIv2 key signs the request", k, v, c.cfg.MchID), nil)
 			}
 			break
 		}
 	}
-
-	if known {
-		if err := c.checkV2(ep.Method, ep.Path, fields); err != nil {
-			return fail("refused by the API description", err)
+	if d.known {
+		if err := c.checkV2(d.ep.Method, d.ep.Path, fields); err != nil {
+			return d.fail("refused by the API description", err)
 		}
 	}
-
-	// One backing array holds the header values: one allocation, not three.
-	h, values := req.Header, []string{v2Accept, c.userAgent, v2ContentType}
-	h["Accept"] = values[0:1:1]
-	h["User-Agent"] = values[1:2:2]
-	req.URI = wire
-	if method == http.MethodGet || method == http.MethodDelete {
-		if q := fields.query(); q != "" {
-			req.URI += querySep(req.URI) + q
-		}
-	} else {
-		if upload {
-			form, err := c.v2Form(fields, o[optBody])
-			if err != nil {
-				var re *RequestError
-				if errors.As(err, &re) {
-					re.Method, re.Path = method, template
-				}
-				return nil, err
-			}
-			var r io.ReadCloser
-			if r, req.BodyLength, err = form.Open(); err != nil {
-				return fail("option body", err)
-			}
-			req.BodyStream = &sourceBody{r: r}
-			h["Content-Type"] = []string{form.ContentType()}
-		} else {
-			// ToXML writes a key that cannot be an element name as <item>,
-			// as the PHP SDK does inside lists; a field of the request
-			// itself would then reach WeChat Pay under another name.
-			if k, bad := fields.invalidName(); bad {
-				return fail("option xml", fmt.Errorf("field %q is not a valid XML element name; it would be sent as <item>", k))
-			}
-			if req.Body, err = transformer.ToXML(fields.payload); err != nil {
-				return fail("option xml", err)
-			}
-			h["Content-Type"] = values[2:3:3]
-		}
-		// The query option is sent as given and not signed, as with the
-		// PHP SDK.
-		if v, ok := o[optQuery]; ok && v != nil {
-			q, err := encodeQuery(v)
-			if err != nil {
-				return fail("option query", err)
-			}
-			if q != "" {
-				req.URI += querySep(req.URI) + q
-			}
-		}
-	}
-	if v, ok := o[optHeaders]; ok && v != nil {
-		if err := mergeHeaders(h, v); err != nil {
-			return fail("option headers", err)
-		}
-	}
-	return req, nil
+	return nil
 }
 
 // v2MaxUpload is the largest image v2/secapi/mch/uploadmedia takes.
@@ -414,7 +369,7 @@ func (c *Client) sendV2(ctx context.Context, req *transport.Request) (*Response,
 		}
 		return nil, err
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	if !resp.OK() {
 		e := newAPIError(req.Method, path, resp)
 		if e.Message == "" {
 			e.Message = htmlTitle(resp.Body)
