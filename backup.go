@@ -3,15 +3,37 @@ package wechatpay
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
 
 	"github.com/wxpay-go/wechatpay/transport"
 )
 
+// ErrNotResent is in the error of a request that was sent in full to the
+// primary domain and got no reply, and that the client did not send again
+// to the backup domain because WeChat Pay may have executed it. Find out
+// (query the order, the refund, the batch) before sending it again, and
+// then send it with the same merchant number (out_trade_no,
+// out_refund_no, out_batch_no, ...). See docs/errors.md.
+var ErrNotResent = errors.New("sent in full with no reply; not resent to the backup domain, as WeChat Pay may have executed it")
+
 // backupRetry sends a request once more to the backup domain when the
-// primary one could not be reached or timed out before any response
-// arrived, as WeChat Pay's documentation advises. It sits outside the
-// signer, so the retry carries a fresh timestamp, nonce and signature.
+// primary one failed before it could have acted on it, as WeChat Pay's
+// documentation advises for connection failures and timeouts. It sits
+// outside the signer, so the retry carries a fresh timestamp, nonce and
+// signature.
+//
+// The policy, written out in docs/errors.md "Where a request is sent
+// again": never once a byte of a reply arrived; always when the primary
+// did not receive the whole request (refused, unreachable, TLS failed,
+// reset while sending); when the whole request was sent and no reply
+// came, only a GET or HEAD, a query. A payment, refund, transfer or any
+// other POST, PUT, PATCH or DELETE could then be executing in the primary
+// data center, and its merchant number's idempotency is WeChat Pay's
+// promise for one order, not a promise that the other data center already
+// knows of it: the caller decides, after a query, with ErrNotResent in
+// the error.
 type backupRetry struct {
 	primary string
 	backup  string
@@ -27,6 +49,10 @@ func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transpor
 	}
 	if bodyFailed(req) != nil {
 		return resp, err // the caller's body failed: it would fail again
+	}
+	if terr.Sent && req.Method != http.MethodGet && req.Method != http.MethodHead {
+		return nil, &transport.Error{Method: terr.Method, URL: terr.URL, Retryable: true, Sent: true,
+			Err: fmt.Errorf("%w: %w", ErrNotResent, terr.Err)}
 	}
 	if req.BodyStream != nil && !rewind(req.BodyStream) {
 		return resp, err // the stream was read: it cannot be sent again

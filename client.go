@@ -38,10 +38,13 @@ type Config struct {
 	BaseURL    string                    // default DefaultBaseURL
 	TLSConfig  *tls.Config               // optional base TLS settings (e.g. RootCAs of a test server)
 
-	// BackupURL receives one retry of a request whose connection failed or
-	// timed out on BaseURL before any response arrived. Default
-	// DefaultBackupURL when BaseURL is the default, else none; "-" turns
-	// the retry off.
+	// BackupURL receives one retry of a request that failed on BaseURL
+	// before BaseURL could have acted on it: not reached, or reset or
+	// timed out while the request was written; a GET or HEAD also when
+	// the request was sent and no byte of a reply came. A POST sent in
+	// full is not resent (ErrNotResent): the policy and its reasons are in
+	// docs/errors.md. Default DefaultBackupURL when BaseURL is the
+	// default, else none; "-" turns the retry off.
 	BackupURL string
 	// PlatformSerial is sent as Wechatpay-Serial on every APIv3 request.
 	// Default: the only public key id (PUB_KEY_ID_...) in Certs, else the
@@ -54,6 +57,11 @@ type Config struct {
 	// MaxResponseBytes bounds a response body. Default
 	// transport.DefaultMaxResponseBytes.
 	MaxResponseBytes int
+	// MaxDownloadBytes bounds a downloaded file (Download, DownloadURL and
+	// package bills, after un-gzipping): DefaultMaxDownloadBytes if zero.
+	// The bytes up to the limit are handed on, then a
+	// *DownloadTooLargeError; nothing past it.
+	MaxDownloadBytes int64
 	// Transport sends requests. Default: fasthttp with TLSConfig, Timeout
 	// and MaxResponseBytes; transport.NetHTTP plugs in net/http instead.
 	Transport transport.Doer
@@ -87,6 +95,7 @@ type Config struct {
 type Client struct {
 	cfg       Config
 	baseURL   string
+	backupURL string // "" if none
 	userAgent string
 	v3        transport.Doer // the APIv3 middleware stack
 	v2        transport.Doer // the APIv2 middleware stack, nil without Secret
@@ -99,7 +108,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg, baseURL: base, userAgent: userAgent(), v3: noV3{}}
+	c := &Client{cfg: cfg, baseURL: base, backupURL: backup, userAgent: userAgent(), v3: noV3{}}
 	plain := cfg.Transport
 	if plain == nil {
 		plain = transport.NewFastHTTP(transport.FastHTTPOptions{

@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"net"
+	"strings"
 	"syscall"
 
 	"github.com/valyala/fasthttp"
@@ -36,13 +37,19 @@ type Error struct {
 	Method string
 	URL    string
 	Err    error
-	// Retryable is true when no response arrived (a refused or reset
-	// connection, a timeout), so the backup domain may be tried.
+	// Retryable is true when the network failed (a refused or reset
+	// connection, a timeout) before any byte of a response arrived.
 	Retryable bool
+	// Sent is true when the whole request had been written when the
+	// exchange failed: the server may have received and executed it.
+	Sent bool
 }
 
+// Error names the URL without its query, which carries merchant and
+// order numbers and download tokens: error text ends up in logs.
 func (e *Error) Error() string {
-	return e.Method + " " + e.URL + ": " + e.Err.Error()
+	u, _, _ := strings.Cut(e.URL, "?")
+	return e.Method + " " + u + ": " + e.Err.Error()
 }
 
 func (e *Error) Unwrap() error { return e.Err }

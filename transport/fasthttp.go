@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -44,7 +45,7 @@ func NewFastHTTP(o FastHTTPOptions) *FastHTTP {
 		timeout: o.Timeout,
 		stream:  newStreamClient(tlsConfig, o),
 		client: &fasthttp.Client{
-			TLSConfig:                     tlsConfig,
+			ConfigureClient:               configure(tlsConfig, (&net.Dialer{}).DialContext),
 			MaxResponseBodySize:           o.MaxResponseBytes,
 			MaxConnsPerHost:               o.MaxConnsPerHost,
 			NoDefaultUserAgentHeader:      true,
@@ -137,7 +138,8 @@ func finish(req *Request, freq *fasthttp.Request, fresp *fasthttp.Response, err 
 		err = fmt.Errorf("%w: %w", ErrBodyTooLarge, err)
 	}
 	if err != nil {
-		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Retryable: retryable(err)}
+		sent, answered := progressOf(fresp)
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Retryable: !answered && retryable(err), Sent: sent}
 	}
 	resp := &Response{StatusCode: fresp.StatusCode(), Header: convertHeader(&fresp.Header)}
 	body := fresp.Body()

@@ -3,10 +3,14 @@ package transport
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
 	"strings"
+	"sync"
 )
 
 // NetHTTP sends requests through a net/http client, for proxies, tracing
@@ -54,12 +58,20 @@ func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	if client == nil {
 		client = http.DefaultClient
 	}
+	var p progress
+	hreq = hreq.WithContext(httptrace.WithClientTrace(hreq.Context(), p.trace()))
 	hresp, err := client.Do(hreq)
 	if err != nil {
+		sent, answered := p.get()
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, &Error{Method: req.Method, URL: req.URL(), Err: ctxErr}
+			return nil, &Error{Method: req.Method, URL: req.URL(), Err: ctxErr, Sent: sent}
 		}
-		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Retryable: retryable(err)}
+		retry := !answered && retryable(err)
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // its text repeats the URL, query and all
+		}
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Retryable: retry, Sent: sent}
 	}
 	if req.StreamResponse {
 		return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, BodyStream: hresp.Body}, nil
@@ -71,10 +83,47 @@ func (t *NetHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(hresp.Body, int64(limit)+1))
 	if err != nil {
-		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err}
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Sent: true}
 	}
 	if len(data) > limit {
-		return nil, &Error{Method: req.Method, URL: req.URL(), Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)}
+		return nil, &Error{Method: req.Method, URL: req.URL(), Err: fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit), Sent: true}
 	}
 	return &Response{StatusCode: hresp.StatusCode, Header: hresp.Header, Body: data}, nil
+}
+
+// progress records how far a net/http exchange got, from its trace: the
+// facts the backup-domain retry decides on. A RoundTripper that reports
+// nothing (one that is not an http.Transport) counts as having sent the
+// request: nothing says it did not.
+type progress struct {
+	mu                     sync.Mutex
+	traced, sent, answered bool
+}
+
+func (p *progress) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn: func(string) {
+			p.mu.Lock()
+			p.traced = true
+			p.mu.Unlock()
+		},
+		WroteRequest: func(info httptrace.WroteRequestInfo) {
+			p.mu.Lock()
+			p.sent = p.sent || info.Err == nil
+			p.mu.Unlock()
+		},
+		GotFirstResponseByte: func() {
+			p.mu.Lock()
+			p.answered = true
+			p.mu.Unlock()
+		},
+	}
+}
+
+// get reports whether the whole request was written and whether a byte
+// of a response arrived.
+func (p *progress) get() (sent, answered bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sent || !p.traced, p.answered
 }
