@@ -102,25 +102,58 @@ func Fetch(ctx context.Context, client *wechatpay.Client, w io.Writer, link Link
 		return 0, err
 	}
 	defer resp.BodyStream.Close()
-	return copyChecked(w, resp.BodyStream, resp.Header.Get("Content-Encoding"), link.HashValue, "downloading "+link.DownloadURL)
+	return copyChecked(w, resp.BodyStream, resp.Header.Get("Content-Encoding"), link.HashValue, client.MaxDownloadBytes(), client.MaxDownloadBytes(), "downloading "+withoutQuery(link.DownloadURL))
 }
 
 // copyChecked un-gzips a bill file if it is gzip and writes it to w,
-// holding what it writes to the SHA1 the API gave with the link.
-func copyChecked(w io.Writer, file io.Reader, encoding, hashValue, doing string) (int64, error) {
+// holding what it writes to the SHA1 the API gave with the link, and to
+// left more bytes of the limit of Client.MaxDownloadBytes.
+func copyChecked(w io.Writer, file io.Reader, encoding, hashValue string, left, limit int64, doing string) (int64, error) {
 	r, err := plain(file, encoding)
 	if err != nil {
 		return 0, err
 	}
 	h := sha1.New()
-	n, err := io.Copy(io.MultiWriter(w, h), r)
+	lw := &limitWriter{w: io.MultiWriter(w, h), left: left, limit: limit}
+	n, err := io.Copy(lw, r)
 	if err != nil {
+		var tooLarge *wechatpay.DownloadTooLargeError
+		if errors.As(err, &tooLarge) {
+			return n, err
+		}
 		return n, fmt.Errorf("bills: %s: %w", doing, err)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, hashValue) {
 		return n, &DigestError{HashType: "SHA1", Want: hashValue, Got: got}
 	}
 	return n, nil
+}
+
+// withoutQuery leaves the download token out of error text.
+func withoutQuery(u string) string {
+	u, _, _ = strings.Cut(u, "?")
+	return u
+}
+
+// limitWriter writes at most left more bytes of a bill's plain text
+// (limit in all), however much a gzip file inflates to.
+type limitWriter struct {
+	w           io.Writer
+	left, limit int64
+}
+
+func (l *limitWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) <= l.left {
+		n, err := l.w.Write(p)
+		l.left -= int64(n)
+		return n, err
+	}
+	n, err := l.w.Write(p[:l.left])
+	l.left -= int64(n)
+	if err == nil {
+		err = &wechatpay.DownloadTooLargeError{What: "the plain text of the bill", Limit: l.limit}
+	}
+	return n, err
 }
 
 // plain un-gzips a bill file if it is gzip, by its magic number or by its

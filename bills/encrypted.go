@@ -156,7 +156,7 @@ func DownloadEncrypted(ctx context.Context, client *wechatpay.Client, key crypto
 		if p.err != nil {
 			return links, total, p.err
 		}
-		n, err := writePart(w, p.text, l)
+		n, err := writePart(w, p.text, l, client.MaxDownloadBytes()-total, client.MaxDownloadBytes())
 		total += n
 		if err != nil {
 			return links, total, err
@@ -179,13 +179,13 @@ func FetchEncrypted(ctx context.Context, client *wechatpay.Client, key crypto.De
 	if err != nil {
 		return 0, err
 	}
-	return writePart(w, text, link)
+	return writePart(w, text, link, client.MaxDownloadBytes(), client.MaxDownloadBytes())
 }
 
 // writePart writes a decrypted part, un-gzipped if it is gzip, and holds
 // it to the link's digest.
-func writePart(w io.Writer, text []byte, link Link) (int64, error) {
-	return copyChecked(w, bytes.NewReader(text), "", link.HashValue, "writing bill "+strconv.Itoa(link.BillSequence))
+func writePart(w io.Writer, text []byte, link Link, left, limit int64) (int64, error) {
+	return copyChecked(w, bytes.NewReader(text), "", link.HashValue, left, limit, "writing bill "+strconv.Itoa(link.BillSequence))
 }
 
 // openEncrypted fetches the encrypted bill at link and returns it
