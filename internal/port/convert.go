@@ -68,7 +68,11 @@ type request struct {
 	catches []expr
 	holes   []expr // the values of the path's computed segments, {_p0}, {_p1}, ...
 	query   []item // what the path's ?query names
+	after   expr   // what the call's result is given to: ->getBody()->getContents() of respVar
 }
+
+// respVar stands for the response in request.after.
+const respVar = "\x00resp"
 
 var verbs = map[string]bool{"get": true, "post": true, "put": true, "patch": true, "delete": true}
 
@@ -76,6 +80,10 @@ var verbs = map[string]bool{"get": true, "post": true, "put": true, "patch": tru
 // calls, the HTTP method call, and the segments down to the root object.
 func (c *converter) unchain(e expr, php bool) (*request, error) {
 	r := &request{}
+	// ->post([...])->getBody()->getContents(): the calls on the result.
+	if inner, after, ok := verbInside(e, php); ok {
+		e, r.after = inner, after
+	}
 peel:
 	for {
 		cl, ok := e.(*call)
@@ -182,6 +190,93 @@ peel:
 		}
 	}
 	return r, nil
+}
+
+// verbInside finds the HTTP method call of a chain under the calls and
+// properties its result is read with, and gives that reading with
+// respVar in place of the call.
+func verbInside(e expr, php bool) (expr, expr, bool) {
+	var path []expr // from e inwards
+	x := e
+	for {
+		if isVerbCall(x, php) {
+			break
+		}
+		path = append(path, x)
+		switch y := x.(type) {
+		case *member:
+			x = y.x
+			continue
+		case *call:
+			if m, ok := y.fn.(*member); ok && m.index == nil {
+				if m.name == "then" || m.name == "wait" || m.name == "catch" || m.name == "otherwise" {
+					return nil, nil, false
+				}
+				x = m.x
+				continue
+			}
+		}
+		return nil, nil, false
+	}
+	if len(path) == 0 {
+		return nil, nil, false
+	}
+	var placeholder expr = &ident{line: x.pos(), name: respVar}
+	if php {
+		placeholder = &phpVar{line: x.pos(), name: respVar}
+	}
+	// Rebuild the reading from the inside out.
+	inner := placeholder
+	for i := len(path) - 1; i >= 0; i-- {
+		switch y := path[i].(type) {
+		case *member:
+			cp := *y
+			cp.x = inner
+			inner = &cp
+		case *call:
+			m := *y.fn.(*member)
+			m.x = inner
+			cp := *y
+			cp.fn = &m
+			inner = &cp
+		}
+	}
+	return x, inner, true
+}
+
+// isVerbCall reports whether e calls an HTTP method on a chain.
+func isVerbCall(e expr, php bool) bool {
+	cl, ok := e.(*call)
+	if !ok {
+		return false
+	}
+	m, ok := cl.fn.(*member)
+	if !ok || m.index != nil {
+		return false
+	}
+	name := strings.ToLower(m.name)
+	if php {
+		name = strings.TrimSuffix(name, "async")
+	}
+	if !verbs[name] {
+		return false
+	}
+	for x := m.x; ; {
+		if startsChain(x) {
+			return true
+		}
+		switch y := x.(type) {
+		case *member:
+			x = y.x
+			continue
+		case *call:
+			if fm, ok := y.fn.(*member); ok {
+				x = fm.x
+				continue
+			}
+		}
+		return false
+	}
 }
 
 // startsChain reports whether a part of a chain starts one: a v2, v3, hk
@@ -344,9 +439,28 @@ func (c *converter) snippet(f found) {
 
 	// What the snippet does with the response.
 	cb := &callback{c: c, resp: sn.Resp, err: errName, suffix: suffix, env: map[string]binding{}}
+	if r.after != nil {
+		cb.env["$"+respVar] = binding{kind: kResp}
+		cb.env[respVar] = binding{kind: kResp}
+	}
+	if f.stmt.kind == "return" && len(r.thens) == 0 {
+		// What the function returns is what the port prints.
+		x := r.after
+		if x == nil {
+			x = &phpVar{line: f.line, name: respVar}
+			cb.env["$"+respVar] = binding{kind: kResp}
+		}
+		cb.statement(stmt{line: f.line, kind: "return", x: x})
+	}
 	if f.stmt.kind == "assign" {
 		switch len(r.thens) {
 		case 0:
+			if r.after != nil {
+				if b, ok := cb.eval(r.after); ok {
+					cb.bind(f.stmt.target, b)
+				}
+				break
+			}
 			cb.bind(f.stmt.target, binding{kind: kResp})
 		case 1:
 			cb.result = f.stmt.target

@@ -251,15 +251,27 @@ func findSnippets(src string) ([]found, []Diagnostic) {
 		line := 1 + strings.Count(src[:cd.off], "\n")
 		p := newParser(src, cd.off, line, cd.php)
 		st, err := parse(p.statement)
+		var inside *Diagnostic
 		if err != nil {
-			diags = append(diags, Diagnostic{line, "cannot read this chain call: " + err.(*syntaxError).msg})
-			consumed = p.tok.off
-			continue
+			// A chain that is an argument, or the body of an arrow
+			// function passed as one: retry(fn() => $this->...->post()).
+			q := newParser(src, cd.off, line, cd.php)
+			x, xerr := parse(q.expression)
+			if xerr != nil || !(q.is(")") || q.is(",")) {
+				diags = append(diags, Diagnostic{line, "cannot read this chain call: " + err.(*syntaxError).msg})
+				consumed = p.tok.off
+				continue
+			}
+			st, p = stmt{line: line, kind: "expr", x: x}, q
+			inside = &Diagnostic{line, "the call is an argument of a call, or in a function given as one: it is ported as a direct call, and what is done with its result is not"}
 		}
 		if !isChainCall(st) {
 			continue
 		}
 		f := found{php: cd.php, line: line, stmt: st}
+		if inside != nil {
+			f.notes = append(f.notes, *inside)
+		}
 		end := p.tok.off
 		names := assigned(st)
 		for len(names) > 0 {

@@ -233,6 +233,19 @@ return this.pay.client().chain('/v3/bill/fundflowbill').get()`,
 			},
 		},
 		{
+			name: "a verb followed by calls on its result, and a chain in an arrow function",
+			src: `$body = $this->app->v3->pay->transactions->id->_transaction_id_->get(['transaction_id' => '42'])->getBody()->getContents();
+$data = json_decode($body, true);
+echo $data['trade_state'];
+$r = retry(3, fn() => $this->app->v3->pay->transactions->native->post(['json' => ['mchid' => '1']]), 100);`,
+			want: []string{
+				"fmt.Println(resp.Get(\"trade_state\").String())",
+				"// port: line 4: the call is an argument of a call",
+				"resp2, err2 := client.V3().Pay().Transactions().Native().Post(ctx",
+			},
+			diags: []string{"line 4: the call is an argument of a call"},
+		},
+		{
 			name:  "an unreadable chain is reported",
 			src:   "text\n$instance->v3->pay->transactions->native->post([\n  'json' => [\n",
 			diags: []string{"line 2: cannot read this chain call"},
