@@ -48,7 +48,7 @@ var _ certificates.Cache = (*CertificateCache)(nil)
 
 // pollInterval is how often an instance waiting for another's download
 // looks for it.
-const pollInterval = 20 * time.Millisecond
+const pollInterval = 50 * time.Millisecond
 
 // cachedList is the value kept under Key.
 type cachedList struct {
