@@ -42,6 +42,19 @@
 //	POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse
 //	                                                          204
 //
+// Profit sharing (profitsharing.go) and transfers (transfers.go) keep
+// state and send callbacks as refunds do:
+//
+//	POST /v3/profitsharing/receivers/add, /v3/profitsharing/receivers/delete
+//	POST /v3/profitsharing/orders, /v3/profitsharing/orders/unfreeze, /v3/profitsharing/return-orders
+//	GET  /v3/profitsharing/orders/{out_order_no}, /v3/profitsharing/return-orders/{out_return_no},
+//	     /v3/profitsharing/transactions/{transaction_id}/amounts
+//	POST /v3/fund-app/mch-transfer/transfer-bills, .../out-bill-no/{out_bill_no}/cancel
+//	GET  /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}, .../transfer-bill-no/{transfer_bill_no}
+//	POST /v3/transfer/batches
+//	GET  /v3/transfer/batches/out-batch-no/{out_batch_no}[/details/out-detail-no/{out_detail_no}],
+//	     /v3/transfer/batches/batch-id/{batch_id}[/details/detail-id/{detail_id}]
+//
 // Files and platform certificates:
 //
 //	POST /v3/merchant/media/upload, /v3/merchant/media/video_upload,
@@ -57,8 +70,11 @@
 //	                                                          200 the platform certificates, encrypted
 //
 // An upload's file must match the sha256 of its meta part; Uploads returns
-// what the server kept. Bills and statements are generated as they are
-// sent, so SetBillRows can make them any size; CorruptNextFile damages
+// what the server kept; a file must be the image or video its name says.
+// Trade and fund flow bills list the payments, refunds, fees, profit
+// sharing and transfers of the day (bills.go; CloseBillDay issues
+// today's); bills and statements are generated as they are sent, so
+// SetBillRows can add invented rows to any size; CorruptNextFile damages
 // one. AddPlatformCertificate and RotatePlatformKey play a certificate
 // rotation.
 //
