@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,6 +57,53 @@ func TestPortCommandReportsWhatItCannotPort(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	if code := portCmd([]string{"-"}, strings.NewReader("no code here"), &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "<stdin>: no PHP or Node chain call found") {
+		t.Errorf("exit %d: %s", code, stderr.String())
+	}
+}
+
+// Given a directory, wxpay port ports the project: the report on standard
+// output (or JSON), a Go file per source file with -o, and exit status 1
+// while something is lost, 0 once nothing is.
+func TestPortCommandProject(t *testing.T) {
+	fixture := filepath.Join("..", "..", "internal", "port", "testdata", "project")
+	golden, err := os.ReadFile(filepath.Join("..", "..", "internal", "port", "testdata", "project.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if code := portCmd([]string{"-o", out, fixture}, strings.NewReader(""), &stdout, &stderr); code != 1 {
+		t.Errorf("exit %d, want 1 (a call site lost something): %s", code, stderr.String())
+	}
+	if stdout.String() != string(golden) || !strings.Contains(stderr.String(), "2 of 7 call sites lost something") {
+		t.Errorf("stdout:\n%s\nstderr: %s", stdout.String(), stderr.String())
+	}
+	code, err := os.ReadFile(filepath.Join(out, "app_services_refundservice_php.go"))
+	if err != nil || !strings.Contains(string(code), "package ported") || !strings.Contains(string(code), "func refundLine19(ctx context.Context, client *wechatpay.Client) {") {
+		t.Errorf("%v:\n%s", err, code)
+	}
+
+	stdout.Reset()
+	portCmd([]string{"-json", fixture}, strings.NewReader(""), &stdout, &stderr)
+	var rep struct {
+		CallSites int `json:"call_sites"`
+		Lost      int
+		Endpoints []struct{ Method, Endpoint string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil || rep.CallSites != 7 || rep.Lost != 2 || len(rep.Endpoints) != 6 {
+		t.Errorf("%v: %+v\n%s", err, rep, stdout.String())
+	}
+
+	// A project with nothing lost exits 0; one without a call site, 1.
+	clean := t.TempDir()
+	os.MkdirAll(filepath.Join(clean, "src"), 0o755)
+	os.WriteFile(filepath.Join(clean, "src", "certs.js"), []byte("const res = await wxpay.v3.certificates.get()\nconsole.log(res.status)\n"), 0o600)
+	stdout.Reset()
+	if code := portCmd([]string{clean}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		t.Errorf("exit %d: %s\n%s", code, stdout.String(), stderr.String())
+	}
+	stderr.Reset()
+	if code := portCmd([]string{t.TempDir()}, strings.NewReader(""), &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "no PHP or Node chain call found") {
 		t.Errorf("exit %d: %s", code, stderr.String())
 	}
 }

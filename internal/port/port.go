@@ -66,6 +66,8 @@ type Options struct {
 	// the source (without PHP's "$"): a string, a number, a bool, nil, or
 	// a map[string]any or []any of those, as encoding/json decodes them.
 	Vars map[string]any
+
+	only int // when not 0, port only the only-th chain call found (project.go)
 }
 
 // Result is what Convert made of a source.
@@ -74,6 +76,8 @@ type Result struct {
 	Imports     []string     // the import paths Code needs, sorted
 	Snippets    []Snippet    // the chain calls found, in source order
 	Diagnostics []Diagnostic // what was not ported, in line order
+
+	found int // the chain calls found, ported or not
 }
 
 // Snippet is one chain call that was ported.
@@ -88,8 +92,8 @@ type Snippet struct {
 
 // Diagnostic is a construct that was not ported.
 type Diagnostic struct {
-	Line    int
-	Message string
+	Line    int    `json:"line"`
+	Message string `json:"message"`
 }
 
 func (d Diagnostic) String() string { return fmt.Sprintf("line %d: %s", d.Line, d.Message) }
@@ -113,14 +117,19 @@ func Convert(src []byte, opts Options) (Result, error) {
 	found, diags := findSnippets(string(src))
 	c := &converter{tree: tree, opts: opts, imports: map[string]bool{}, goNames: map[string]string{}, taken: map[string]bool{}, inputs: map[string]*freeVar{}}
 	c.diags = diags
+	if opts.only != 0 {
+		c.diags = nil // the source's, not the one call's
+	}
 	c.lits = literalAssignments(string(src))
 	c.arrays = arrayAssignments(string(src))
 	c.encryptors = encryptors(string(src))
 	c.media = mediaUtils(string(src))
-	for _, sn := range found {
-		c.snippet(sn)
+	for i, sn := range found {
+		if opts.only == 0 || opts.only == i+1 {
+			c.snippet(sn)
+		}
 	}
-	res := Result{Snippets: c.snippets}
+	res := Result{Snippets: c.snippets, found: len(found)}
 	slices.SortStableFunc(c.diags, func(a, b Diagnostic) int { return a.Line - b.Line })
 	res.Diagnostics = c.diags
 	if len(c.snippets) == 0 {

@@ -1,0 +1,3 @@
+<?php
+// an editor backup: not the application.
+$instance->v3->certificates->get();
