@@ -144,7 +144,7 @@ func portFile(p string, src []byte, opts Options, funcs map[string]bool) (FileRe
 		}
 		sn := res.Snippets[0]
 		site := CallSite{Line: sn.Line, Method: sn.Method, Endpoint: sn.Template, Typed: sn.Typed, Lost: res.Diagnostics}
-		site.Func = funcName(enclosing(sn.Line), sn.Line, p, funcs)
+		site.Func = siteFuncName(enclosing(sn.Line), sn.Line, p, funcs)
 		for _, path := range res.Imports {
 			imports[path] = true
 		}
@@ -234,10 +234,10 @@ func enclosingFuncs(src string, php bool) func(line int) string {
 	}
 }
 
-// funcName names a call site's Go function after its function in the
+// siteFuncName names a call site's Go function after its function in the
 // source and its line (refundLine42), else after its file; each name is
 // used once in the package.
-func funcName(source string, line int, file string, taken map[string]bool) string {
+func siteFuncName(source string, line int, file string, taken map[string]bool) string {
 	base := lowerFirst(goIdent(strings.TrimPrefix(source, "__")))
 	if source == "" || base == "v" {
 		base = lowerFirst(fileIdent(file))
