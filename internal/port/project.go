@@ -46,7 +46,18 @@ type CallSite struct {
 	Endpoint string       `json:"endpoint,omitempty"` // the URI template
 	Typed    bool         `json:"typed,omitempty"`    // the Go uses the typed tree
 	Func     string       `json:"func,omitempty"`     // the Go function, "" when nothing was ported
+	Inputs   []Input      `json:"inputs,omitempty"`   // the Go function's parameters
 	Lost     []Diagnostic `json:"lost,omitempty"`     // what was not ported, with why
+}
+
+// Input is a value a call site takes from the application, which the
+// port cannot know (a request parameter, a config helper, a method's
+// result): a parameter of the call site's Go function, which the caller
+// passes.
+type Input struct {
+	Name string `json:"name"`
+	Type string `json:"type"`
+	From string `json:"from"` // what it stands for in the source
 }
 
 // Endpoint is an endpoint the project calls, and where.
@@ -151,11 +162,17 @@ func portFile(p string, src []byte, opts Options, funcs map[string]bool) (FileRe
 		imports[modulePath] = true // for the *wechatpay.Client parameter
 		imports["context"] = true
 		_, body, _ := strings.Cut(string(res.Code), "\n")
+		body, site.Inputs = takeInputs(body)
 		fmt.Fprintf(&bodies, "\n// %s ports %s:%d: %s %s.\n", site.Func, p, sn.Line, sn.Method, sn.Template)
+		params := []string{"ctx context.Context", "client *wechatpay.Client"}
+		for _, in := range site.Inputs {
+			fmt.Fprintf(&bodies, "// %s is %s.\n", in.Name, commentText(in.From))
+			params = append(params, in.Name+" "+in.Type)
+		}
 		for _, d := range site.Lost {
 			fmt.Fprintf(&bodies, "// Not ported: %s\n", commentText(d.String()))
 		}
-		fmt.Fprintf(&bodies, "func %s(ctx context.Context, client *wechatpay.Client) {\n%s}\n", site.Func, body)
+		fmt.Fprintf(&bodies, "func %s(%s) {\n%s}\n", site.Func, strings.Join(params, ", "), body)
 		fr.CallSites = append(fr.CallSites, site)
 	}
 	// What the whole file reports and no call alone does is a chain call
@@ -187,6 +204,32 @@ func portFile(p string, src []byte, opts Options, funcs map[string]bool) (FileRe
 	}
 	fr.Code = code
 	return fr, nil
+}
+
+// inputDecl is the declaration the porter writes for a value it cannot
+// know: a zero value and what it stands for.
+var inputDecl = regexp.MustCompile(`^([A-Za-z_]\w*) := (""|0|int64\(0\)|0\.0|false|wechatpay\.M\{\}|any\(nil\)) // (?:TODO: set |port: )(.*)$`)
+
+var zeroTypes = map[string]string{`""`: "string", "0": "int", "int64(0)": "int64", "0.0": "float64", "false": "bool", "wechatpay.M{}": "wechatpay.M", "any(nil)": "any"}
+
+// takeInputs takes the declarations of unknown values out of the head of
+// a call site's statements, to make them its function's parameters.
+func takeInputs(body string) (string, []Input) {
+	lines := strings.SplitAfter(body, "\n")
+	var keep []string
+	var inputs []Input
+	head := true
+	for _, line := range lines {
+		if strings.HasPrefix(line, "// PHP, line ") || strings.HasPrefix(line, "// Node, line ") {
+			head = false
+		}
+		if m := inputDecl.FindStringSubmatch(strings.TrimSuffix(line, "\n")); head && m != nil {
+			inputs = append(inputs, Input{Name: m[1], Type: zeroTypes[m[2]], From: m[3]})
+			continue
+		}
+		keep = append(keep, line)
+	}
+	return strings.Join(keep, ""), inputs
 }
 
 var (
@@ -369,6 +412,9 @@ func (r *Report) Text() string {
 				fn = " -> " + s.Func
 			}
 			fmt.Fprintf(&b, "  %s:%d  %s  %s%s\n", f.Path, s.Line, what, status, fn)
+			for _, in := range s.Inputs {
+				fmt.Fprintf(&b, "      input %s %s: %s\n", in.Name, in.Type, in.From)
+			}
 			for _, d := range s.Lost {
 				fmt.Fprintf(&b, "      %s\n", d)
 			}

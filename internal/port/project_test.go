@@ -122,17 +122,26 @@ func TestProjectRunsAgainstTheTestServer(t *testing.T) {
 		}
 		m.Write(t, "ported/"+f.GoFile, f.Code)
 		for _, s := range f.CallSites {
-			if s.Func == "" || len(s.Lost) > 0 || strings.Contains(funcText(string(f.Code), s.Func), "// port: ") {
-				continue // needs its inputs set first
+			if s.Func == "" || len(s.Lost) > 0 {
+				continue
 			}
 			client := "srv.Client()"
 			if strings.HasPrefix(s.Endpoint, "v2/") {
 				client = "srv.V2Client()"
 			}
+			params, names, args := []string{"ctx context.Context", "c *wechatpay.Client"}, []string{"ctx", "c"}, []string{"ctx", client}
+			for _, in := range s.Inputs {
+				v, ok := projectInputs[in.Name]
+				if !ok || in.Type != "string" {
+					t.Fatalf("%s:%d: no test value for the input %s %s", f.Path, s.Line, in.Name, in.Type)
+				}
+				params, names, args = append(params, in.Name+" "+in.Type), append(names, in.Name), append(args, fmt.Sprintf("%q", v))
+			}
 			exported := strings.ToUpper(s.Func[:1]) + s.Func[1:]
 			m.Write(t, "ported/export_"+s.Func+".go", []byte(fmt.Sprintf(
-				"package ported\n\nimport (\n\t\"context\"\n\n\t\"github.com/wxpay-go/wechatpay\"\n)\n\nfunc %s(ctx context.Context, c *wechatpay.Client) { %s(ctx, c) }\n", exported, s.Func)))
-			fmt.Fprintf(&calls, "\tported.%s(ctx, %s)\n", exported, client)
+				"package ported\n\nimport (\n\t\"context\"\n\n\t\"github.com/wxpay-go/wechatpay\"\n)\n\nfunc %s(%s) { %s(%s) }\n",
+				exported, strings.Join(params, ", "), s.Func, strings.Join(names, ", "))))
+			fmt.Fprintf(&calls, "\tported.%s(%s)\n", exported, strings.Join(args, ", "))
 			ran++
 		}
 	}
@@ -171,14 +180,14 @@ func main() {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if want := fmt.Sprintf("requests: %d\n", ran); !strings.Contains(string(out), want) || ran == 0 {
+	if want := fmt.Sprintf("requests: %d\n", ran); !strings.Contains(string(out), want) || ran != rep.Ported {
 		t.Errorf("ran %d of %d ported call sites; output:\n%s", ran, rep.Ported, out)
 	}
 }
 
-// funcText is the text of the function name in code.
-func funcText(code, name string) string {
-	_, rest, _ := strings.Cut(code, "\nfunc "+name+"(")
-	fn, _, _ := strings.Cut(rest, "\n}\n")
-	return fn
+// projectInputs are what the fixture application would pass as the
+// inputs of its call sites: the test server's orders.
+var projectInputs = map[string]string{
+	"requestOutTradeNo": "P20261206120001",
+	"transactionId":     "4200000985202103031441826014",
 }

@@ -36,4 +36,10 @@ class RefundService
         ]);
         return \WeChatPay\Transformer::toArray((string) $response->getBody());
     }
+
+    public function certificates(array $options): array
+    {
+        $response = $this->instance->v3->certificates->get(...$options);
+        return json_decode((string) $response->getBody(), true);
+    }
 }
