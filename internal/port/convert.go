@@ -25,6 +25,7 @@ type converter struct {
 	diags    []Diagnostic
 	snippets []Snippet
 	code     strings.Builder // the snippets' statements
+	sink     string          // the Go path of the snippet's 'sink' option, if any (media.go)
 
 	// Free variables, in order of first use: source name -> Go name.
 	free    []*freeVar
@@ -368,6 +369,7 @@ type option struct{ key, value string }
 func (c *converter) snippet(f found) {
 	c.line, c.php = f.line, f.php
 	c.pre.Reset()
+	c.sink = ""
 	lang := "Node"
 	if f.php {
 		lang = "PHP"
@@ -422,6 +424,7 @@ func (c *converter) snippet(f found) {
 		}
 	}
 
+	chainExpr, verb, sn.Typed = c.sinkVerb(sn, chainExpr, verb, sn.Typed)
 	w := new(strings.Builder) // the statements, which follow the header below
 	w.WriteString(c.pre.String())
 	fmt.Fprintf(w, "%s, %s := %s.%s(ctx", sn.Resp, errName, chainExpr, verb)
@@ -436,6 +439,7 @@ func (c *converter) snippet(f found) {
 	w.WriteString(")\n")
 	c.imports["log"] = true
 	fmt.Fprintf(w, "if %s != nil {\nlog.Fatal(%s)\n}\n", errName, errName)
+	w.WriteString(c.sinkCode(sn.Resp, suffix, verb))
 
 	// What the snippet does with the response.
 	cb := &callback{c: c, resp: sn.Resp, err: errName, suffix: suffix, env: map[string]binding{}}
@@ -533,6 +537,8 @@ func (c *converter) phpOptions(r *request, tmpl string) []option {
 		switch {
 		case vars[key.v]:
 			opts = append(opts, option{key.v, c.pathValue(it.value)})
+		case key.v == "sink":
+			c.sink = c.pathValue(it.value) // Guzzle's download to a file (media.go)
 		case phpOptionKeys[key.v]:
 			val, note := it.value, ""
 			if key.v == "xml" || key.v == "query" {

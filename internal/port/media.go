@@ -1,8 +1,11 @@
 package port
 
 import (
+	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Uploads: the PHP SDK's README builds an upload body with MediaUtil,
@@ -53,12 +56,75 @@ func (c *converter) mediaCall(e expr) (string, mediaSource, bool) {
 	return m.name, src, true
 }
 
-// mediaFile writes media.FromFile of a MediaUtil's file.
+// mediaFile writes media.FromFile of a MediaUtil's file. A file:// URL,
+// which PHP's fopen opens, is the local path it names.
 func (c *converter) mediaFile(src mediaSource) string {
 	c.imports[modulePath+"/media"] = true
-	path := strconv.Quote(src.path)
+	path := strconv.Quote(localPath(src.path))
 	if src.variable != "" {
 		path = c.freeVar(src.variable, false)
 	}
 	return "media.FromFile(" + path + ")"
+}
+
+// localPath is the path a file:// URL names (file:///tmp/a.jpg,
+// file://localhost/tmp/a.jpg, file:///C:/a.jpg), or p itself.
+func localPath(p string) string {
+	if !strings.HasPrefix(strings.ToLower(p), "file://") {
+		return p
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Host != "" && u.Host != "localhost" || u.Path == "" {
+		return p
+	}
+	if len(u.Path) > 3 && u.Path[0] == '/' && u.Path[2] == ':' { // a Windows drive
+		return u.Path[1:]
+	}
+	return u.Path
+}
+
+// Downloads: Guzzle's 'sink' option writes the response body to a file,
+//
+//	$instance->v3->billdownload->file->get(['query' => [...], 'sink' => '/path/to/bill.csv']);
+//
+// An APIv3 GET ports to Chain.Download, whose body is copied to the file
+// as it arrives; any other request's body, which comes back whole, is
+// written with os.WriteFile.
+
+// sinkVerb is the chain and verb of a snippet with a sink: Download for
+// an APIv3 GET (which the typed tree does not offer).
+func (c *converter) sinkVerb(sn Snippet, chainExpr, verb string, typed bool) (string, string, bool) {
+	if c.sink == "" || sn.Method != "GET" || strings.HasPrefix(sn.Template, "v2/") {
+		return chainExpr, verb, typed
+	}
+	if typed {
+		chainExpr = fmt.Sprintf("client.Chain(%q)", sn.Template)
+	}
+	return chainExpr, "Download", false
+}
+
+// sinkCode writes the response body to the sink's file.
+func (c *converter) sinkCode(resp, suffix, verb string) string {
+	if c.sink == "" {
+		return ""
+	}
+	c.imports["os"] = true
+	c.imports["log"] = true
+	if verb != "Download" {
+		return fmt.Sprintf("if err := os.WriteFile(%s, %s.Body, 0o644); err != nil {\nlog.Fatal(err)\n}\n", c.sink, resp)
+	}
+	c.imports["io"] = true
+	sink := "sink" + suffix
+	return fmt.Sprintf(`%[1]s, err := os.Create(%[2]s)
+if err != nil {
+	log.Fatal(err)
+}
+if _, err := io.Copy(%[1]s, %[3]s.BodyStream); err != nil {
+	log.Fatal(err)
+}
+%[3]s.BodyStream.Close()
+if err := %[1]s.Close(); err != nil {
+	log.Fatal(err)
+}
+`, sink, c.sink, resp)
 }

@@ -22,6 +22,8 @@ type snippetCase struct {
 	fields map[string]string // APIv2: the request's fields
 	body   map[string]string // APIv3: top-level body values, as JSON
 	query  map[string]string // the request's query
+	setup  string            // Go statements run first, with srv in scope
+	files  map[string]string // files the port writes, and their contents
 }
 
 var snippetCases = []snippetCase{
@@ -45,6 +47,19 @@ var snippetCases = []snippetCase{
 		"description":  `"Image形象店-深圳腾大-QQ公仔 x2"`,
 		"amount":       `{"currency":"CNY","total":100}`,
 	}},
+	{file: "billdownload_sink.php",
+		setup: `srv.Handle("GET", "v3/billdownload/file", func(*wxpaytest.Request) wxpaytest.Reply {
+		return wxpaytest.Reply{Body: []byte("交易时间,公众账号ID\n` + "`" + `2026-12-06 12:00:00,` + "`" + `wxd678efh567hg6787\n")}
+	})`,
+		query: map[string]string{"token": "6XIv5TUPto7pByrTQKhd6kwvyKLG2uY2wMMR8cNXqaA_Cv_isgaUtBzp4QtiozLO"},
+		files: map[string]string{"bill.csv": "交易时间,公众账号ID\n`2026-12-06 12:00:00,`wxd678efh567hg6787\n"},
+	},
+	{file: "upload_file_url.php",
+		setup: `if err := os.WriteFile("/tmp/wxpay-port-snippet.jpg", append([]byte("\xff\xd8\xff\xe0"), make([]byte, 60)...), 0o600); err != nil {
+		panic(err)
+	}
+	defer os.Remove("/tmp/wxpay-port-snippet.jpg")`,
+	},
 }
 
 // Each docs-style sample ports with nothing lost, and its Go, run against
@@ -78,7 +93,13 @@ func TestDocsSnippetsRunAgainstTheTestServer(t *testing.T) {
 		if sc.v2 {
 			client = "srv.V2Client()"
 		}
+		if sc.setup != "" {
+			fmt.Fprintf(&calls, "\t%s\n", sc.setup)
+		}
 		fmt.Fprintf(&calls, "\tcase%d(ctx, %s)\n\tseen(%q)\n", i, client, sc.file)
+		for name := range sc.files {
+			fmt.Fprintf(&calls, "\tshow(%q)\n", name)
+		}
 	}
 	var paths []string
 	for path := range imports {
@@ -103,6 +124,11 @@ func TestDocsSnippetsRunAgainstTheTestServer(t *testing.T) {
 		}
 		line, _ := json.Marshal(map[string]any{"fields": fields, "body": json.RawMessage(orNull(r.Body)), "query": u.Query()})
 		fmt.Printf("== %s %s\n", name, line)
+	}
+	show := func(name string) {
+		data, err := os.ReadFile(name)
+		line, _ := json.Marshal(map[string]any{"content": string(data), "err": fmt.Sprint(err)})
+		fmt.Printf("== file:%s %s\n", name, line)
 	}
 ` + calls.String() + "}\n\nfunc orNull(b []byte) []byte {\n\tif !json.Valid(b) {\n\t\treturn []byte(\"null\")\n\t}\n\treturn b\n}\n"
 
@@ -137,6 +163,13 @@ func TestDocsSnippetsRunAgainstTheTestServer(t *testing.T) {
 		for k, want := range sc.body {
 			if string(got.Body[k]) != want {
 				t.Errorf("%s: body %s = %s, want %s", sc.file, k, got.Body[k], want)
+			}
+		}
+		for name, want := range sc.files {
+			var file struct{ Content, Err string }
+			json.Unmarshal([]byte(seen["file:"+name]), &file)
+			if file.Content != want {
+				t.Errorf("%s: file %s = %q (%s), want %q", sc.file, name, file.Content, file.Err, want)
 			}
 		}
 		for k, want := range sc.query {
