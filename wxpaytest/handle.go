@@ -190,6 +190,11 @@ func (s *Server) lookupRoute(r *http.Request) (*route, call, *Error) {
 		}
 	}
 	rt, c, err := match(r.Method, r.RequestURI)
+	if err != nil {
+		if rt, c, ok := s.answerRoute(r); ok {
+			return rt, c, nil // a catalog operation not emulated by hand: answers.go
+		}
+	}
 	if err != nil && err.StatusCode == http.StatusNotFound && s.scriptedOtherMethod(r.Method, strings.TrimPrefix(rawPath, "/")) {
 		return nil, call{}, notAllowed(r.Method, rawPath)
 	}
@@ -261,7 +266,10 @@ func (s *Server) runV3(sc *scripted, r *http.Request, c call) reply {
 func (s *Server) v2Endpoint(r *http.Request, body []byte) v2Endpoint {
 	sc := s.scriptedAt(r.Method, "v2"+r.URL.Path)
 	if sc == nil {
-		return v2Endpoints[r.Method+" "+r.URL.Path]
+		if ep := v2Endpoints[r.Method+" "+r.URL.Path]; ep != nil {
+			return ep
+		}
+		return v2Generated(r.Method, r.URL.Path) // answers.go
 	}
 	return func(s *Server, c v2Call) v2Result {
 		rawPath, rawQuery, _ := strings.Cut(r.RequestURI, "?")
