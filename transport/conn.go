@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"sync"
 	"time"
@@ -21,17 +22,29 @@ import (
 // nothing.
 type exchangeConn struct {
 	net.Conn
+	idle     *idleCheck // of the TCP connection, under TLS if any
 	mu       sync.Mutex
 	reading  bool // the request was written in full and its response is being read
 	answered bool // a byte of the response arrived
 }
 
+// errIdleClosed is what writing to a pooled connection returns when the
+// server closed it while it was idle: nothing was written, so the request
+// may go out again on another connection, whatever its method.
+var errIdleClosed = errors.New("the server closed the idle connection")
+
 func (c *exchangeConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
-	if c.reading { // the first write of the next exchange on this connection
+	next := c.reading
+	if next { // the first write of the next exchange on this connection
 		c.reading, c.answered = false, false
 	}
 	c.mu.Unlock()
+	// fasthttp has no reader on an idle connection to see the server
+	// close it, as net/http has: look before writing on one.
+	if next && c.idle.closedWhileIdle() {
+		return 0, errIdleClosed
+	}
 	return c.Conn.Write(p)
 }
 
@@ -85,13 +98,13 @@ func progressOf(fresp *fasthttp.Response) (sent, answered bool) {
 // or through a proxy, then TLS if the host is https.
 type dialer struct {
 	tlsConfig *tls.Config // nil for plain http
-	dial      func(ctx context.Context, network, addr string) (net.Conn, error)
+	proxy     proxyFunc
 }
 
 // configure installs the dialer on a fasthttp host client.
-func configure(tlsConfig *tls.Config, dial func(ctx context.Context, network, addr string) (net.Conn, error)) func(hc *fasthttp.HostClient) error {
+func configure(tlsConfig *tls.Config, proxy proxyFunc) func(hc *fasthttp.HostClient) error {
 	return func(hc *fasthttp.HostClient) error {
-		d := &dialer{dial: dial}
+		d := &dialer{proxy: proxy}
 		if hc.IsTLS {
 			cfg := &tls.Config{}
 			if tlsConfig != nil {
@@ -117,17 +130,17 @@ func (d *dialer) dialTimeout(addr string, timeout time.Duration) (net.Conn, erro
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	raw, err := d.dial(ctx, "tcp", addr)
+	raw, err := dialVia(ctx, d.proxy, d.tlsConfig != nil, addr)
 	if err != nil {
 		return nil, err
 	}
 	if d.tlsConfig == nil {
-		return &exchangeConn{Conn: raw}, nil
+		return &exchangeConn{Conn: raw, idle: newIdleCheck(raw)}, nil
 	}
 	tc := tls.Client(raw, d.tlsConfig)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		raw.Close()
 		return nil, err
 	}
-	return tlsExchangeConn{&exchangeConn{Conn: tc}, tc}, nil
+	return tlsExchangeConn{&exchangeConn{Conn: tc, idle: newIdleCheck(raw)}, tc}, nil
 }

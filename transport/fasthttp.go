@@ -1,12 +1,15 @@
 package transport
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,9 +19,10 @@ import (
 // FastHTTP is the default transport. It reuses connections per host and
 // never rewrites the request target, so what is signed is what is sent.
 type FastHTTP struct {
-	client  *fasthttp.Client
-	stream  *fasthttp.Client // for streamed responses; see stream.go
-	timeout time.Duration
+	client   *fasthttp.Client
+	stream   *fasthttp.Client // for streamed responses; see stream.go
+	timeout  time.Duration
+	maxBytes int // of a response body, after un-gzipping
 }
 
 // FastHTTPOptions are the knobs of NewFastHTTP; the zero value is usable.
@@ -27,6 +31,10 @@ type FastHTTPOptions struct {
 	Timeout          time.Duration // one attempt, when the context sets none sooner (each wait for data of a streamed one); DefaultTimeout if zero
 	MaxResponseBytes int           // DefaultMaxResponseBytes if zero
 	MaxConnsPerHost  int           // fasthttp's default if zero
+	// Proxy chooses the proxy of each connection, as http.Transport.Proxy
+	// does: http.ProxyFromEnvironment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)
+	// if nil. Requests to this machine never go through it.
+	Proxy func(*http.Request) (*url.URL, error)
 }
 
 // NewFastHTTP returns a fasthttp transport.
@@ -41,11 +49,15 @@ func NewFastHTTP(o FastHTTPOptions) *FastHTTP {
 	if o.TLSConfig != nil {
 		tlsConfig = o.TLSConfig.Clone()
 	}
+	if o.Proxy == nil {
+		o.Proxy = http.ProxyFromEnvironment
+	}
 	return &FastHTTP{
-		timeout: o.Timeout,
-		stream:  newStreamClient(tlsConfig, o),
+		timeout:  o.Timeout,
+		maxBytes: o.MaxResponseBytes,
+		stream:   newStreamClient(tlsConfig, o),
 		client: &fasthttp.Client{
-			ConfigureClient:               configure(tlsConfig, (&net.Dialer{}).DialContext),
+			ConfigureClient:               configure(tlsConfig, o.Proxy),
 			MaxResponseBodySize:           o.MaxResponseBytes,
 			MaxConnsPerHost:               o.MaxConnsPerHost,
 			NoDefaultUserAgentHeader:      true,
@@ -95,10 +107,18 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	if req.StreamResponse {
 		return t.doStream(ctx, req, freq, fresp)
 	}
+	// Ask for gzip as net/http does, and un-gzip the reply as it does,
+	// unless the caller asked for an encoding itself: the verifier then
+	// checks the signature over the JSON, which is what WeChat Pay signs
+	// and what net/http and OkHttp (the Java SDK) hand their verifiers.
+	gunzip := len(req.Header["Accept-Encoding"]) == 0
+	if gunzip {
+		freq.Header.Set("Accept-Encoding", "gzip")
+	}
 
 	if ctx.Done() == nil {
-		err := t.client.DoDeadline(freq, fresp, deadline)
-		return finish(req, freq, fresp, err)
+		err := t.do(freq, fresp, deadline)
+		return t.finish(req, freq, fresp, gunzip, err)
 	}
 	// fasthttp's timer and the context's may fire in either order: a
 	// timeout at the context's deadline is the context's.
@@ -118,8 +138,8 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		err := t.client.DoDeadline(freq, fresp, deadline)
-		resp, err := finish(req, freq, fresp, err)
+		err := t.do(freq, fresp, deadline)
+		resp, err := t.finish(req, freq, fresp, gunzip, err)
 		done <- result{resp, err}
 	}()
 	select {
@@ -130,8 +150,23 @@ func (t *FastHTTP) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 }
 
+// do sends freq, again on another connection when the one it took from
+// the pool turned out closed by the server before anything was written
+// (a body stream, read once, is not sent again here).
+func (t *FastHTTP) do(freq *fasthttp.Request, fresp *fasthttp.Response, deadline time.Time) error {
+	err := t.client.DoDeadline(freq, fresp, deadline)
+	for i := 0; i < maxIdleRetries && errors.Is(err, errIdleClosed) && !freq.IsBodyStream(); i++ {
+		err = t.client.DoDeadline(freq, fresp, deadline)
+	}
+	return err
+}
+
+// maxIdleRetries bounds the connections tried after one closed while
+// idle: a server that restarted closed every pooled connection.
+const maxIdleRetries = 8
+
 // finish converts the fasthttp response and releases the pooled objects.
-func finish(req *Request, freq *fasthttp.Request, fresp *fasthttp.Response, err error) (*Response, error) {
+func (t *FastHTTP) finish(req *Request, freq *fasthttp.Request, fresp *fasthttp.Response, gunzip bool, err error) (*Response, error) {
 	defer fasthttp.ReleaseRequest(freq)
 	defer fasthttp.ReleaseResponse(fresp)
 	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
@@ -143,10 +178,36 @@ func finish(req *Request, freq *fasthttp.Request, fresp *fasthttp.Response, err 
 	}
 	resp := &Response{StatusCode: fresp.StatusCode(), Header: convertHeader(&fresp.Header)}
 	body := fresp.Body()
+	if gunzip && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+		plain, err := gunzipBody(body, t.maxBytes)
+		if err != nil {
+			return nil, &Error{Method: req.Method, URL: req.URL(), Err: err, Sent: true}
+		}
+		delete(resp.Header, "Content-Encoding")
+		delete(resp.Header, "Content-Length")
+		resp.Body = plain
+		return resp, nil
+	}
 	if len(body) > 0 {
 		resp.Body = append([]byte(nil), body...)
 	}
 	return resp, nil
+}
+
+// gunzipBody un-gzips a reply, up to limit bytes.
+func gunzipBody(body []byte, limit int) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("the gzip reply is damaged: %w", err)
+	}
+	plain, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("the gzip reply is damaged: %w", err)
+	case len(plain) > limit:
+		return nil, fmt.Errorf("%w: more than %d bytes once un-gzipped", ErrBodyTooLarge, limit)
+	}
+	return plain, nil
 }
 
 // convertHeader copies a fasthttp response header into an http.Header with

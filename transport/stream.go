@@ -35,12 +35,18 @@ func newStreamClient(tlsConfig *tls.Config, o FastHTTPOptions) *fasthttp.Client 
 		MaxIdemponentCallAttempts: 1,
 		StreamResponseBody:        true,
 		ReadBufferSize:            16 << 10,
-		Dial: func(addr string) (net.Conn, error) {
-			conn, err := fasthttp.DialTimeout(addr, idle)
-			if err != nil {
-				return nil, err
+		ConfigureClient: func(hc *fasthttp.HostClient) error {
+			https := hc.IsTLS
+			hc.Dial = func(addr string) (net.Conn, error) {
+				ctx, cancel := context.WithTimeout(context.Background(), idle)
+				defer cancel()
+				conn, err := dialVia(ctx, o.Proxy, https, addr)
+				if err != nil {
+					return nil, err
+				}
+				return &idleConn{Conn: conn, idle: idle}, nil
 			}
-			return &idleConn{Conn: conn, idle: idle}, nil
+			return nil
 		},
 	}
 }
