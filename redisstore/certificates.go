@@ -86,7 +86,7 @@ func (c *CertificateCache) List(ctx context.Context, since time.Time, fetch func
 			return c.around(ctx, &Error{Op: "certificate lock", Key: lock, Err: err}, fetch)
 		}
 		if took {
-			return c.download(ctx, key, lock, token, fetch)
+			return c.download(ctx, key, lock, token, since, fetch)
 		}
 		select {
 		case <-ctx.Done():
@@ -98,7 +98,7 @@ func (c *CertificateCache) List(ctx context.Context, since time.Time, fetch func
 
 // download fetches the list while holding the lock, stores it, and
 // releases the lock.
-func (c *CertificateCache) download(ctx context.Context, key, lock, token string, fetch func(context.Context) ([]byte, error)) ([]byte, error) {
+func (c *CertificateCache) download(ctx context.Context, key, lock, token string, since time.Time, fetch func(context.Context) ([]byte, error)) ([]byte, error) {
 	defer func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout(c.Timeout))
 		defer cancel()
@@ -106,6 +106,11 @@ func (c *CertificateCache) download(ctx context.Context, key, lock, token string
 			c.report(&Error{Op: "certificate unlock", Key: lock, Err: err})
 		}
 	}()
+	// Another instance may have stored a list and let the lock go between
+	// the read and the lock.
+	if held, err := c.get(ctx, key); err == nil && held != nil && !held.Fetched.Before(since) {
+		return held.List, nil
+	}
 	began := time.Now()
 	body, err := fetch(ctx)
 	if err != nil {
