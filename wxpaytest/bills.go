@@ -58,9 +58,9 @@ func (s *Server) recordedBillSpec(kind billKind, date, filter string) billSpec {
 // billEvent is one row of a bill before it is rendered.
 type billEvent struct {
 	at time.Time
-	// trade bill: the row, and its amounts
-	line                func(row []byte) []byte
-	paid, refunded, fee int64
+	// trade bill: the payment (order) or the refund
+	order  *order
+	refund *refund
 	// fund flow bill: the business number, name, amount in fen (positive
 	// for income) and voucher (the merchant's number)
 	businessNo, name, voucher string
@@ -72,7 +72,12 @@ type billEvent struct {
 // bill. It returns nil if there are none. The server's mutex must be
 // held.
 func (s *Server) billRecordsOf(kind billKind, date, filter string) *billRecords {
-	on := func(t time.Time) bool { return !t.IsZero() && t.In(chinaTime).Format("2006-01-02") == date }
+	start, err := time.ParseInLocation("2006-01-02", date, chinaTime)
+	if err != nil {
+		return nil
+	}
+	end := start.AddDate(0, 0, 1)
+	on := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
 	var events []billEvent
 	switch kind {
 	case tradeBill:
@@ -83,17 +88,17 @@ func (s *Server) billRecordsOf(kind billKind, date, filter string) *billRecords 
 	if len(events) == 0 {
 		return nil
 	}
-	slices.SortStableFunc(events, func(a, b billEvent) int {
-		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.voucher, b.voucher), cmp.Compare(a.name, b.name))
+	slices.SortFunc(events, func(a, b billEvent) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.voucher, b.voucher), cmp.Compare(a.name, b.name))
 	})
-	r := &billRecords{n: len(events)}
+	r := &billRecords{n: len(events), lines: make([]byte, 0, 320*len(events))}
 	var balance int64
 	for i, e := range events {
 		if kind == tradeBill {
-			r.paid += e.paid
-			r.refunded += e.refunded
-			r.fees += e.fee
-			r.lines = append(e.line(r.lines), '\r', '\n')
+			r.lines = append(r.appendTrade(r.lines, e), '\r', '\n')
 			continue
 		}
 		balance += e.amount
@@ -138,42 +143,51 @@ func (s *Server) tradeEvents(on func(time.Time) bool, billType string) []billEve
 	var out []billEvent
 	if payments {
 		for _, o := range s.book.orders {
-			if !on(o.successTime) {
-				continue
+			if on(o.successTime) {
+				out = append(out, billEvent{at: o.successTime, order: o, voucher: o.outTradeNo})
 			}
-			fee := o.total * 6
-			out = append(out, billEvent{at: o.successTime, paid: o.total, fee: fee, line: func(row []byte) []byte {
-				row = billTime(append(row, '`'), o.successTime)
-				row = appendValues(row, o.appid, o.mchid, "0", "", o.transactionID, o.outTradeNo, o.payer(), o.tradeType, "SUCCESS", "OTHERS", "CNY")
-				row = appendYuan(append(row, ",`"...), o.total)
-				row = appendValues(row, "0.00", "0", "0", "0.00", "0.00", "", "", o.description, "")
-				row = appendFee(append(row, ",`"...), fee)
-				row = appendValues(row, "0.60%")
-				row = appendYuan(append(row, ",`"...), o.total)
-				return appendValues(row, "0.00", "")
-			}})
 		}
 	}
 	if refunds {
 		for _, r := range s.book.refunds.byNo {
-			if r.status != "SUCCESS" || !on(r.successTime) {
-				continue
+			if r.status == "SUCCESS" && on(r.successTime) {
+				out = append(out, billEvent{at: r.successTime, refund: r, voucher: r.outRefundNo})
 			}
-			o, fee := r.order, r.amount*6
-			out = append(out, billEvent{at: r.successTime, refunded: r.amount, fee: -fee, line: func(row []byte) []byte {
-				row = billTime(append(row, '`'), r.successTime)
-				row = appendValues(row, o.appid, o.mchid, "0", "", o.transactionID, o.outTradeNo, o.payer(), o.tradeType, "REFUND", "OTHERS", "CNY",
-					"0.00", "0.00", r.refundID, r.outRefundNo)
-				row = appendYuan(append(row, ",`"...), r.amount)
-				row = appendValues(row, "0.00", "ORIGINAL", "SUCCESS", o.description, "")
-				row = appendFee(append(row, ",`-"...), fee)
-				row = appendValues(row, "0.60%", "0.00")
-				row = appendYuan(append(row, ",`"...), r.amount)
-				return appendValues(row, "")
-			}})
 		}
 	}
 	return out
+}
+
+// appendTrade appends the trade bill row of a payment or a refund, with
+// its fee at 0.60% (in 1/100000 yuan; handed back on a refund), and adds
+// it to the totals.
+func (rec *billRecords) appendTrade(row []byte, e billEvent) []byte {
+	if o := e.order; o != nil {
+		fee := o.total * 6
+		rec.paid += o.total
+		rec.fees += fee
+		row = billTime(append(row, '`'), o.successTime)
+		row = appendValues(row, o.appid, o.mchid, "0", "", o.transactionID, o.outTradeNo, o.payer(), o.tradeType, "SUCCESS", "OTHERS", "CNY")
+		row = appendYuan(append(row, ",`"...), o.total)
+		row = appendValues(row, "0.00", "0", "0", "0.00", "0.00", "", "", o.description, "")
+		row = appendFee(append(row, ",`"...), fee)
+		row = appendValues(row, "0.60%")
+		row = appendYuan(append(row, ",`"...), o.total)
+		return appendValues(row, "0.00", "")
+	}
+	r := e.refund
+	o, fee := r.order, r.amount*6
+	rec.refunded += r.amount
+	rec.fees -= fee
+	row = billTime(append(row, '`'), r.successTime)
+	row = appendValues(row, o.appid, o.mchid, "0", "", o.transactionID, o.outTradeNo, o.payer(), o.tradeType, "REFUND", "OTHERS", "CNY",
+		"0.00", "0.00", r.refundID, r.outRefundNo)
+	row = appendYuan(append(row, ",`"...), r.amount)
+	row = appendValues(row, "0.00", "ORIGINAL", "SUCCESS", o.description, "")
+	row = appendFee(append(row, ",`-"...), fee)
+	row = appendValues(row, "0.60%", "0.00")
+	row = appendYuan(append(row, ",`"...), r.amount)
+	return appendValues(row, "")
 }
 
 func (s *Server) fundFlowEvents(on func(time.Time) bool, accountType string) []billEvent {
