@@ -16,20 +16,45 @@ import (
 // which ports to "body": media.FromFile(path); the client sets the
 // multipart Content-Type itself, so that header is left out.
 
-// mediaUtilNew finds $media = new MediaUtil('path') or new MediaUtil($path).
-var mediaUtilNew = regexp.MustCompile(`\$([A-Za-z_]\w*)\s*=\s*new\s+\\?(?:\w+\\)*MediaUtil\s*\(\s*(?:'([^'\\]*)'|"([^"\\$]*)"|\$([A-Za-z_]\w*))\s*\)`)
+// mediaUtilNew finds $media = new MediaUtil(; the parser reads the
+// arguments: a path ('path' or $path), and optionally the stream to read
+// instead of the file, whose name then only names the upload.
+var mediaUtilNew = regexp.MustCompile(`\$([A-Za-z_]\w*)\s*=\s*new\s+\\?(?:\w+\\)*MediaUtil\s*\(`)
 
 // mediaSource is where a MediaUtil reads its file: a literal path or a
-// variable.
+// variable, or a stream.
 type mediaSource struct {
 	path, variable string
+	stream         expr // the second argument, if any
+	line           int
 }
 
 // mediaUtils lists the MediaUtil variables of src.
 func mediaUtils(src string) map[string]mediaSource {
 	out := map[string]mediaSource{}
-	for _, m := range mediaUtilNew.FindAllStringSubmatch(src, -1) {
-		out[m[1]] = mediaSource{path: m[2] + m[3], variable: m[4]}
+	for _, m := range mediaUtilNew.FindAllStringSubmatchIndex(src, -1) {
+		line := 1 + strings.Count(src[:m[0]], "\n")
+		p := newParser(src, m[1]-1, line, true)
+		args, err := parse(p.arguments)
+		if err != nil || len(args) == 0 || len(args) > 2 {
+			continue
+		}
+		ms := mediaSource{line: line}
+		switch a := args[0].(type) {
+		case *strLit:
+			if a.interp {
+				continue
+			}
+			ms.path = a.v
+		case *phpVar:
+			ms.variable = a.name
+		default:
+			continue
+		}
+		if len(args) == 2 {
+			ms.stream = args[1]
+		}
+		out[src[m[2]:m[3]]] = ms
 	}
 	return out
 }
@@ -60,6 +85,9 @@ func (c *converter) mediaCall(e expr) (string, mediaSource, bool) {
 // which PHP's fopen opens, is the local path it names.
 func (c *converter) mediaFile(src mediaSource) string {
 	c.imports[modulePath+"/media"] = true
+	if src.stream != nil {
+		return c.mediaStream(src)
+	}
 	path := strconv.Quote(localPath(src.path))
 	if src.variable != "" {
 		path = c.freeVar(src.variable, false)
@@ -127,4 +155,68 @@ if err := %[1]s.Close(); err != nil {
 	log.Fatal(err)
 }
 `, sink, c.sink, resp)
+}
+
+// mediaStream ports a MediaUtil over a stream: new MediaUtil('a.jpg',
+// Utils::streamFor(fopen('/path/a.jpg', 'r'))) uploads the file the
+// stream opens, under the name given; a stream of a literal string
+// uploads those bytes. Another stream is reported.
+func (c *converter) mediaStream(src mediaSource) string {
+	name := strconv.Quote(src.path)
+	if src.variable != "" {
+		name = c.pathValue(&phpVar{line: src.line, name: src.variable})
+	}
+	e := src.stream
+	if class, method, args := sdkCall(e); class == "Utils" && method == "streamFor" && len(args) == 1 {
+		e = args[0] // \GuzzleHttp\Psr7\Utils::streamFor(...)
+	}
+	if s, ok := e.(*strLit); ok && !s.interp {
+		return fmt.Sprintf("media.FromBytes(%s, []byte(%q))", name, s.v)
+	}
+	if path, ok := openedFile(e); ok {
+		c.imports["os"] = true
+		c.imports["log"] = true
+		f := c.newName("mediaFile")
+		fmt.Fprintf(&c.pre, "%s, err := os.Open(%q)\nif err != nil {\nlog.Fatal(err)\n}\ndefer %s.Close()\n", f, localPath(path), f)
+		return fmt.Sprintf("media.FromReader(%s, %s)", name, f)
+	}
+	c.report(e.pos(), "the stream of this MediaUtil is not ported: give its content to media.FromReader; nil is sent in its place")
+	return "nil"
+}
+
+// openedFile is the literal path a PHP expression opens for reading:
+// fopen('p', 'r'), Utils::tryFopen('p', 'r'), new LazyOpenStream('p',
+// 'r') or file_get_contents('p').
+func openedFile(e expr) (string, bool) {
+	var args []expr
+	switch x := e.(type) {
+	case *call:
+		id, ok := x.fn.(*ident)
+		if !ok {
+			return "", false
+		}
+		switch strings.ToLower(strings.TrimPrefix(id.name, `\`)) {
+		case "fopen", "file_get_contents":
+			args = x.args
+		}
+	case *staticCall:
+		if strings.HasSuffix(x.class, "Utils") && x.method == "tryFopen" {
+			args = x.args
+		}
+	case *opaque:
+		return "", false // new LazyOpenStream(...) is not kept by the parser
+	}
+	if len(args) == 0 {
+		return "", false
+	}
+	if len(args) > 1 {
+		if mode, ok := args[1].(*strLit); !ok || !strings.HasPrefix(mode.v, "r") {
+			return "", false
+		}
+	}
+	s, ok := args[0].(*strLit)
+	if !ok || s.interp {
+		return "", false
+	}
+	return s.v, true
 }

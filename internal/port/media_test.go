@@ -42,3 +42,21 @@ $instance->v2->pay->downloadbill->post(['xml' => ['bill_date' => '20140603', 'bi
 		rest = rest[i+len(w):]
 	}
 }
+
+// A MediaUtil over a stream uploads what the stream reads, under the
+// name given; a stream the port cannot open is reported.
+func TestMediaStreams(t *testing.T) {
+	res, err := Convert([]byte(`$m = new MediaUtil('a.txt', Utils::streamFor('hello'));
+$instance->v3->merchant->media->upload->post(['body' => $m->getStream()]);
+$n = new MediaUtil('b.jpg', $stream);
+$instance->v3->merchant->media->upload->post(['body' => $n->getStream()]);`), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(res.Code), `"body": media.FromBytes("a.txt", []byte("hello")),`) || !strings.Contains(string(res.Code), `"body": nil,`) {
+		t.Errorf("code:\n%s", res.Code)
+	}
+	if len(res.Diagnostics) != 1 || res.Diagnostics[0].Line != 3 || !strings.Contains(res.Diagnostics[0].Message, "the stream of this MediaUtil is not ported") {
+		t.Errorf("diagnostics %v", res.Diagnostics)
+	}
+}

@@ -60,6 +60,12 @@ var snippetCases = []snippetCase{
 	}
 	defer os.Remove("/tmp/wxpay-port-snippet.jpg")`,
 	},
+	{file: "upload_stream.php",
+		setup: `if err := os.WriteFile("/tmp/wxpay-port-stream.bin", append([]byte("\xff\xd8\xff\xe0"), make([]byte, 60)...), 0o600); err != nil {
+		panic(err)
+	}
+	defer os.Remove("/tmp/wxpay-port-stream.bin")`,
+	},
 }
 
 // Each docs-style sample ports with nothing lost, and its Go, run against
