@@ -17,7 +17,12 @@ import (
 // encoding/json spends a dozen allocations on a two-key map through
 // reflection. Values it does not know go to encoding/json.
 func marshalJSON(v any) ([]byte, error) {
-	if out, ok := appendJSON(make([]byte, 0, 256), v, 0); ok {
+	return appendMarshalJSON(make([]byte, 0, 256), v)
+}
+
+// appendMarshalJSON is marshalJSON appending to dst.
+func appendMarshalJSON(dst []byte, v any) ([]byte, error) {
+	if out, ok := appendJSON(dst, v, 0); ok {
 		return out, nil
 	}
 	var buf bytes.Buffer

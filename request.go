@@ -22,14 +22,15 @@ import (
 // the protocol's encoder writes the body and checks what only it knows.
 // Everything that could put a wrong request on the wire is refused here.
 func (c *Client) build(method, template string, o M, v2 bool) (*transport.Request, error) {
-	d, err := c.prepare(method, template, o, v2)
+	var d draft
+	err := c.prepare(&d, method, template, o, v2)
 	if err != nil {
 		return nil, err
 	}
 	if v2 {
-		err = c.encodeV2(d, o)
+		err = c.encodeV2(&d, o)
 	} else {
-		err = c.encodeV3(d, o)
+		err = c.encodeV3(&d, o)
 	}
 	if err != nil {
 		return nil, err
@@ -49,6 +50,16 @@ type draft struct {
 	ep               catalog.Endpoint // the catalog's endpoint, if known
 	known            bool
 	values           []string // backs the default header values; the last is Content-Type's
+	body             []byte   // room for a small JSON body
+}
+
+// requestBlock is a request with room for its default header values and
+// a small body: one allocation where there were three. The values and
+// the body slice into it, which keeps it alive as long as the request.
+type requestBlock struct {
+	req    transport.Request
+	values [4]string
+	body   [256]byte
 }
 
 func (d *draft) fail(reason string, err error) error {
@@ -67,28 +78,28 @@ func (d *draft) setContentType(ct string) {
 // host for the few endpoints served elsewhere), looks the endpoint up in
 // the catalog, appends the query option (the payload of an APIv2 GET is
 // its encoder's) and sets the default headers.
-func (c *Client) prepare(method, template string, o M, v2 bool) (*draft, error) {
-	d := &draft{method: method, template: template}
+func (c *Client) prepare(d *draft, method, template string, o M, v2 bool) error {
+	d.method, d.template = method, template
 	other := [...]string{optXML, optSecurity, optNonceless}
 	switch _, noKeys := c.v3.(noV3); {
 	case v2 && c.v2 == nil:
-		return nil, d.fail("", ErrNoV2)
+		return d.fail("", ErrNoV2)
 	case !v2 && noKeys:
-		return nil, d.fail("", ErrNoV3)
+		return d.fail("", ErrNoV3)
 	case !v2:
 		for _, k := range other {
 			if _, ok := o[k]; ok {
-				return nil, d.fail(fmt.Sprintf("option %q is for APIv2 (chains that start with v2/)", k), nil)
+				return d.fail(fmt.Sprintf("option %q is for APIv2 (chains that start with v2/)", k), nil)
 			}
 		}
 	}
 	uri, err := expandOptions(method, template, o)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	base, baseGiven, err := c.baseURIOption(o)
 	if err != nil {
-		return nil, d.fail("option base_uri", err)
+		return d.fail("option base_uri", err)
 	}
 	// The catalog knows an APIv2 endpoint by its chain (v2/...), an APIv3
 	// one by the whole path below the host, a base URL's path included.
@@ -97,13 +108,14 @@ func (c *Client) prepare(method, template string, o M, v2 bool) (*draft, error) 
 		// The "v2/" prefix names the protocol and is not sent.
 		wire = strings.TrimPrefix(strings.TrimPrefix(uri, "v2"), "/")
 		if wire == "" || wire[0] == '?' {
-			return nil, d.fail("the chain names no APIv2 endpoint after v2/", nil)
+			return d.fail("the chain names no APIv2 endpoint after v2/", nil)
 		}
 	} else if bp := transport.BasePath(base); bp != "/" {
 		lookup = bp[1:] + uri
 	}
-	req := &transport.Request{Method: method, BaseURL: base, URI: wire, Header: make(http.Header, 6)}
-	d.req = req
+	block := &requestBlock{req: transport.Request{Method: method, BaseURL: base, URI: wire, Header: make(http.Header, 6)}}
+	req := &block.req
+	d.req, d.values, d.body = req, block.values[:], block.body[:0]
 	if d.ep, d.known = catalog.Lookup(method, lookup); d.known {
 		req.Unsigned = !d.ep.SignedResponse
 		if d.ep.Host != "" && !baseGiven && c.baseURL == DefaultBaseURL {
@@ -118,22 +130,20 @@ func (c *Client) prepare(method, template string, o M, v2 bool) (*draft, error) 
 	if v, ok := o[optQuery]; ok && v != nil && !(v2 && isQueryPayload(method)) {
 		q, err := encodeQuery(v)
 		if err != nil {
-			return nil, d.fail("option query", err)
+			return d.fail("option query", err)
 		}
 		if q != "" {
 			req.URI += querySep(req.URI) + q
 		}
 	}
 	c.setDefaultHeaders(d, v2)
-	return d, nil
+	return nil
 }
 
 // setDefaultHeaders sets Accept, User-Agent and, on APIv3 requests,
-// Wechatpay-Serial. One backing array holds their values and
-// Content-Type's: one allocation instead of four.
+// Wechatpay-Serial, their values in the request's block.
 func (c *Client) setDefaultHeaders(d *draft, v2 bool) {
 	h := d.req.Header
-	d.values = make([]string, 4)
 	d.values[0], d.values[1] = "application/json", c.userAgent
 	if v2 {
 		d.values[0] = v2Accept
@@ -164,7 +174,7 @@ func (c *Client) encodeV3(d *draft, o M) error {
 	case hasJSON && hasBody:
 		return d.fail(`options "json" and "body" are exclusive`, nil)
 	case hasJSON:
-		if req.Body, err = encodeJSON(o[optJSON]); err != nil {
+		if req.Body, err = encodeJSON(d.body, o[optJSON]); err != nil {
 			return d.fail("option json", err)
 		}
 		d.setContentType("application/json; charset=utf-8")
@@ -318,19 +328,20 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// encodeJSON turns the json option into bytes. Raw JSON is kept byte for
-// byte (it is what gets signed); anything else is marshalled without
-// HTML escaping, as the PHP SDK does.
-func encodeJSON(v any) ([]byte, error) {
+// encodeJSON turns the json option into bytes, appended to dst when
+// they are not the caller's own. Raw JSON is kept byte for byte (it is
+// what gets signed); anything else is marshalled without HTML escaping,
+// as the PHP SDK does.
+func encodeJSON(dst []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case []byte:
 		return rawJSON(v)
 	case string:
-		return rawJSON([]byte(v))
+		return rawJSON(append(dst, v...))
 	case json.RawMessage:
 		return rawJSON(v)
 	}
-	out, err := marshalJSON(v)
+	out, err := appendMarshalJSON(dst, v)
 	if err != nil {
 		return nil, err
 	}

@@ -43,13 +43,20 @@ func (s *Signer) Do(ctx context.Context, req *transport.Request) (*transport.Res
 	}
 	// The request is the caller's (transport.Doer): Next gets a copy
 	// with a header map of its own; the values are shared, unchanged.
-	signed := *req
+	// One allocation holds the copy and the new value.
+	signed := &signedRequest{Request: *req, auth: [1]string{auth}}
 	signed.Header = make(map[string][]string, len(req.Header)+1)
 	for k, vs := range req.Header {
 		signed.Header[k] = vs
 	}
-	signed.Header["Authorization"] = []string{auth}
-	return s.Next.Do(ctx, &signed)
+	signed.Header["Authorization"] = signed.auth[:]
+	return s.Next.Do(ctx, &signed.Request)
+}
+
+// signedRequest is a request with room for its Authorization value.
+type signedRequest struct {
+	transport.Request
+	auth [1]string
 }
 
 // Keys finds the platform public key named by a serial: a platform

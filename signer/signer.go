@@ -119,8 +119,17 @@ func appendSignature(dst []byte, key crypto.Signer, message []byte) ([]byte, err
 	if key == nil {
 		return nil, errors.New("signer: no private key")
 	}
-	digest := sha256.Sum256(message)
-	sig, err := key.Sign(rand.Reader, digest[:], crypto.SHA256)
+	var sig []byte
+	var err error
+	if k, ok := key.(*rsa.PrivateKey); ok {
+		// What k.Sign does with crypto.SHA256, called directly: through
+		// the interface the digest would escape to the heap.
+		digest := sha256.Sum256(message)
+		sig, err = rsa.SignPKCS1v15(nil, k, crypto.SHA256, digest[:])
+	} else {
+		digest := sha256.Sum256(message)
+		sig, err = key.Sign(rand.Reader, digest[:], crypto.SHA256)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("signer: signing: %w", err)
 	}
