@@ -41,7 +41,7 @@ type QueryautowithdrawbydateResponse struct {
 	ReturnMsg string `xml:"return_msg,omitempty"`
 	// 业务结果 (required, at most 16 bytes)
 	ResultCode string `xml:"result_code,omitempty"`
-	// 错误代码 (required, at most 16 bytes)
+	// 错误代码 (at most 16 bytes)
 	ErrCode string `xml:"err_code,omitempty"`
 	// 错误代码描述 (at most 128 bytes)
 	ErrCodeDes string `xml:"err_code_des,omitempty"`
@@ -107,7 +107,7 @@ type ReautowithdrawbydateResponse struct {
 	ReturnMsg string `xml:"return_msg,omitempty"`
 	// 业务结果 (required, at most 16 bytes)
 	ResultCode string `xml:"result_code,omitempty"`
-	// 错误代码 (required, at most 16 bytes)
+	// 错误代码 (at most 16 bytes)
 	ErrCode string `xml:"err_code,omitempty"`
 	// 错误代码描述 (at most 128 bytes)
 	ErrCodeDes string `xml:"err_code_des,omitempty"`

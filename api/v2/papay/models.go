@@ -440,9 +440,9 @@ type PartnerQuerycontractResponse struct {
 	ContractTerminationRemark string `xml:"contract_termination_remark,omitempty"`
 	// 用户标识 (required)
 	OpenID string `xml:"openid,omitempty"`
-	// 错误代码 (required)
+	// 错误代码
 	ErrCode string `xml:"err_code,omitempty"`
-	// 错误代码描述 (required)
+	// 错误代码描述
 	ErrCodeDes string `xml:"err_code_des,omitempty"`
 	// 子商户公众账号ID (at most 32 bytes)
 	SubAppID string `xml:"sub_appid,omitempty"`
@@ -572,8 +572,8 @@ type QuerycontractResponse struct {
 	ContractTerminationRemark string `xml:"contract_termination_remark,omitempty"`
 	// 用户标识 (required)
 	OpenID string `xml:"openid,omitempty"`
-	// 错误代码 (required)
+	// 错误代码
 	ErrCode string `xml:"err_code,omitempty"`
-	// 错误代码描述 (required)
+	// 错误代码描述
 	ErrCodeDes string `xml:"err_code_des,omitempty"`
 }

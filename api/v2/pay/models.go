@@ -1566,9 +1566,9 @@ type Refundqueryv2Response struct {
 	ReturnMsg string `xml:"return_msg,omitempty"`
 	// 业务结果 (required, at most 16 bytes)
 	ResultCode string `xml:"result_code,omitempty"`
-	// 错误码 (required, at most 32 bytes)
+	// 错误码 (at most 32 bytes)
 	ErrCode string `xml:"err_code,omitempty"`
-	// 错误描述 (required, at most 128 bytes)
+	// 错误描述 (at most 128 bytes)
 	ErrCodeDes string `xml:"err_code_des,omitempty"`
 	// 公众账号ID (required, at most 32 bytes)
 	AppID string `xml:"appid,omitempty"`

@@ -153,9 +153,9 @@ type MchAddsubdevconfigResponse struct {
 	ReturnCode string `xml:"return_code,omitempty"`
 	// 返回信息 (required, at most 128 bytes)
 	ReturnMsg string `xml:"return_msg,omitempty"`
-	// 错误代码 (required, at most 32 bytes)
+	// 错误代码 (at most 32 bytes)
 	ErrCode string `xml:"err_code,omitempty"`
-	// 错误代码描述 (required, at most 128 bytes)
+	// 错误代码描述 (at most 128 bytes)
 	ErrCodeDes string `xml:"err_code_des,omitempty"`
 	// 业务结果 (required, at most 32 bytes)
 	ResultCode string `xml:"result_code,omitempty"`
@@ -463,9 +463,9 @@ type MchQuerysubdevconfigResponse struct {
 	ReturnCode string `xml:"return_code,omitempty"`
 	// 返回信息 (required, at most 128 bytes)
 	ReturnMsg string `xml:"return_msg,omitempty"`
-	// 错误代码 (required, at most 32 bytes)
+	// 错误代码 (at most 32 bytes)
 	ErrCode string `xml:"err_code,omitempty"`
-	// 错误代码描述 (required, at most 128 bytes)
+	// 错误代码描述 (at most 128 bytes)
 	ErrCodeDes string `xml:"err_code_des,omitempty"`
 	// 业务结果 (required, at most 32 bytes)
 	ResultCode string `xml:"result_code,omitempty"`
@@ -591,9 +591,9 @@ type MktAddrecommendconfResponse struct {
 	ReturnCode string `xml:"return_code,omitempty"`
 	// 返回信息 (required, at most 128 bytes)
 	ReturnMsg string `xml:"return_msg,omitempty"`
-	// 错误代码 (required, at most 32 bytes)
+	// 错误代码 (at most 32 bytes)
 	ErrCode string `xml:"err_code,omitempty"`
-	// 错误代码描述 (required, at most 128 bytes)
+	// 错误代码描述 (at most 128 bytes)
 	ErrCodeDes string `xml:"err_code_des,omitempty"`
 	// 业务结果 (required, at most 32 bytes)
 	ResultCode string `xml:"result_code,omitempty"`
