@@ -41,6 +41,7 @@ type converter struct {
 	op      *schema.Operation      // the description of the snippet's request, if any
 
 	shapeIndex map[string]string // catalog paths by shape (path.go)
+	locals     map[string]goExpr // the variables of the function being ported (function.go)
 
 	// Sensitive fields (encrypt.go).
 	encryptors       map[string]string      // closures that call Rsa::encrypt -> their key variable
@@ -367,6 +368,11 @@ type option struct{ key, value string }
 
 // snippet ports one snippet.
 func (c *converter) snippet(f found) {
+	c.snippetTo(&c.code, f)
+}
+
+// snippetTo ports one snippet, written to out.
+func (c *converter) snippetTo(out *strings.Builder, f found) {
 	c.line, c.php = f.line, f.php
 	c.pre.Reset()
 	c.sink = ""
@@ -411,7 +417,22 @@ func (c *converter) snippet(f found) {
 	for _, h := range holes {
 		opts = append(opts, option{h.name, c.pathValue(h.value)})
 	}
-	if f.php {
+	whole := ""
+	if f.php && len(r.args) == 1 {
+		if _, ok := r.args[0].(*arrayLit); !ok {
+			// The options array kept in a variable, built above or given.
+			c.hint = ""
+			if g := c.gen(r.args[0], "M", nil); g.typ == "M" {
+				whole = g.code
+				if len(opts) > 0 {
+					c.report(f.line, "the path's variables are not ported: the options are a variable")
+					opts = nil
+				}
+			}
+		}
+	}
+	if whole != "" {
+	} else if f.php {
 		opts = append(opts, c.phpOptions(r, sn.Template)...)
 	} else {
 		opts = append(opts, c.jsOptions(r, sn.Template)...)
@@ -428,7 +449,9 @@ func (c *converter) snippet(f found) {
 	w := new(strings.Builder) // the statements, which follow the header below
 	w.WriteString(c.pre.String())
 	fmt.Fprintf(w, "%s, %s := %s.%s(ctx", sn.Resp, errName, chainExpr, verb)
-	if len(opts) > 0 {
+	if whole != "" {
+		fmt.Fprintf(w, ", %s", whole)
+	} else if len(opts) > 0 {
 		c.imports[modulePath] = true
 		w.WriteString(", wechatpay.M{\n")
 		for _, o := range opts {
@@ -495,16 +518,16 @@ func (c *converter) snippet(f found) {
 
 	// The header names the snippet and what of it was not ported, so the
 	// code says it too, not only the diagnostics.
-	if n > 1 {
-		c.code.WriteByte('\n')
+	if out.Len() > 0 {
+		out.WriteByte('\n')
 	}
-	fmt.Fprintf(&c.code, "// %s, line %d\n", lang, f.line)
+	fmt.Fprintf(out, "// %s, line %d\n", lang, f.line)
 	notPorted := slices.Clone(c.diags[mark:])
 	slices.SortStableFunc(notPorted, func(a, b Diagnostic) int { return a.Line - b.Line })
 	for _, d := range notPorted {
-		fmt.Fprintf(&c.code, "// port: %s\n", commentText(d.String()))
+		fmt.Fprintf(out, "// port: %s\n", commentText(d.String()))
 	}
-	c.code.WriteString(w.String())
+	out.WriteString(w.String())
 	c.snippets = append(c.snippets, sn)
 }
 

@@ -65,8 +65,14 @@ func (c *converter) gen(e expr, want string, node *schema.Node) goExpr {
 		case "PHP_EOL":
 			return goExpr{`"\n"`, "string"}
 		}
+		if l, ok := c.locals[e.name]; ok {
+			return l
+		}
 		return c.variable(e.name, want)
 	case *phpVar:
+		if l, ok := c.locals["$"+e.name]; ok {
+			return l
+		}
 		if e.name == "this" {
 			break
 		}
@@ -108,6 +114,21 @@ func (c *converter) gen(e expr, want string, node *schema.Node) goExpr {
 			return goExpr{code, "M"}
 		}
 		return goExpr{code, code[:strings.IndexByte(code, '{')]}
+	case *member:
+		// A key of a map the function builds, or of a loop's element.
+		if l, ok := c.locals[rootVar(e)]; ok && l.typ == "M" {
+			if base, ok := e.x.(*phpVar); ok && "$"+base.name == rootVar(e) || isIdent(e.x) {
+				key := e.name
+				if e.index != nil {
+					s, ok := e.index.(*strLit)
+					if !ok || s.interp {
+						break
+					}
+					key = s.v
+				}
+				return goExpr{fmt.Sprintf("%s[%q]", l.code, key), "any"}
+			}
+		}
 	case *call, *staticCall:
 		if s, ok := c.staticString(e); ok {
 			return goExpr{s, "string"}
@@ -147,6 +168,11 @@ func (c *converter) gen(e expr, want string, node *schema.Node) goExpr {
 		return goExpr{"nil", "any"}
 	}
 	return c.input(e, want)
+}
+
+func isIdent(e expr) bool {
+	_, ok := e.(*ident)
+	return ok
 }
 
 // numeric is the numeric type a context wants: float64 if it says so,

@@ -398,6 +398,10 @@ func (p *parser) postfix(x expr) expr {
 			}
 			x = &member{line: line, x: x, name: p.tok.text}
 			p.advance()
+		case p.is("[") && p.php && p.peek(1).kind == tPunct && p.peek(1).text == "]":
+			p.advance()
+			p.advance()
+			x = &member{line: line, x: x, index: &opaque{line: line, what: "[]"}} // $list[] = ...
 		case p.is("["):
 			p.advance()
 			idx := p.expression()

@@ -124,12 +124,34 @@ func Convert(src []byte, opts Options) (Result, error) {
 	c.arrays = arrayAssignments(string(src))
 	c.encryptors = encryptors(string(src))
 	c.media = mediaUtils(string(src))
-	for i, sn := range found {
-		if opts.only == 0 || opts.only == i+1 {
+	bodies := map[bool][]span{}
+	done := map[span]bool{}
+	calls := 0
+	for _, sn := range found {
+		if !sn.node {
+			calls++
+		}
+		if opts.only != 0 {
+			// One call site alone (project.go): the snippet itself.
+			if !sn.node && opts.only == calls {
+				c.snippet(sn)
+			}
+			continue
+		}
+		if _, ok := bodies[sn.php]; !ok {
+			bodies[sn.php] = functionBodies(string(src), sn.php)
+		}
+		sp, in := innermost(bodies[sn.php], sn.off)
+		switch {
+		case in && done[sp]:
+		case in && c.portFunction(string(src), sp, sn.php):
+			done[sp] = true
+		case sn.node:
+		default:
 			c.snippet(sn)
 		}
 	}
-	res := Result{Snippets: c.snippets, found: len(found)}
+	res := Result{Snippets: c.snippets, found: calls}
 	slices.SortStableFunc(c.diags, func(a, b Diagnostic) int { return a.Line - b.Line })
 	res.Diagnostics = c.diags
 	if len(c.snippets) == 0 {
@@ -214,6 +236,8 @@ func mainProgram(body string, imports []string) ([]byte, error) {
 type found struct {
 	php    bool
 	line   int
+	off    int  // where it starts in the source
+	node   bool // a chain node kept in a variable, not a call
 	stmt   stmt
 	follow []stmt       // later statements that use what the snippet assigned
 	notes  []Diagnostic // what around the snippet is not ported
@@ -275,9 +299,12 @@ func findSnippets(src string) ([]found, []Diagnostic) {
 			inside = &Diagnostic{line, "the call is an argument of a call, or in a function given as one: it is ported as a direct call, and what is done with its result is not"}
 		}
 		if !isChainCall(st) {
+			// $builder = $this->instance->v3->pay; its function may
+			// call a verb on it later.
+			out = append(out, found{php: cd.php, line: line, off: cd.off, node: true})
 			continue
 		}
-		f := found{php: cd.php, line: line, stmt: st}
+		f := found{php: cd.php, line: line, off: cd.off, stmt: st}
 		if inside != nil {
 			f.notes = append(f.notes, *inside)
 		}
