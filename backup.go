@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/wxpay-go/wechatpay/transport"
 )
@@ -28,17 +29,18 @@ var ErrNotResent = errors.New("sent in full with no reply; not resent to the bac
 // again": never once a byte of a reply arrived; always when the primary
 // did not receive the whole request (refused, unreachable, TLS failed,
 // reset while sending); when the whole request was sent and no reply
-// came, only a GET or HEAD, a query. A payment, refund, transfer or any
-// other POST, PUT, PATCH or DELETE could then be executing in the primary
-// data center, and its merchant number's idempotency is WeChat Pay's
-// promise for one order, not a promise that the other data center already
-// knows of it: the caller decides, after a query, with ErrNotResent in
-// the error.
+// came, only a query (a GET or HEAD, or an APIv2 query, see readOnly).
+// A payment, refund, transfer or any other POST, PUT, PATCH or DELETE
+// could then be executing in the primary data center, and its merchant
+// number's idempotency is WeChat Pay's promise for one order, not a
+// promise that the other data center already knows of it: the caller
+// decides, after a query, with ErrNotResent in the error.
 type backupRetry struct {
 	primary string
 	backup  string
 	next    transport.Doer
 	log     *slog.Logger // Config.Logger, or nil
+	v2      bool         // the APIv2 stack, whose queries are POSTs
 }
 
 func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transport.Response, error) {
@@ -50,7 +52,7 @@ func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transpor
 	if bodyFailed(req) != nil {
 		return resp, err // the caller's body failed: it would fail again
 	}
-	if terr.Sent && req.Method != http.MethodGet && req.Method != http.MethodHead {
+	if terr.Sent && !b.readOnly(req) {
 		return nil, &transport.Error{Method: terr.Method, URL: terr.URL, Retryable: true, Sent: true,
 			Err: fmt.Errorf("%w: %w", ErrNotResent, terr.Err)}
 	}
@@ -69,4 +71,21 @@ func (b *backupRetry) Do(ctx context.Context, req *transport.Request) (*transpor
 		return nil, errors.Join(err, err2)
 	}
 	return resp, nil
+}
+
+// readOnly reports whether a request only reads, and so may be sent again
+// after it reached the primary domain: a GET or HEAD, or one of APIv2's
+// queries and downloads, which are POSTs (pay/orderquery,
+// pay/refundquery, pay/downloadbill, risk/getpublickey, ...), told by
+// their last path segment.
+func (b *backupRetry) readOnly(req *transport.Request) bool {
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		return true
+	}
+	if !b.v2 {
+		return false
+	}
+	path, _, _ := strings.Cut(req.URI, "?")
+	last := strings.ToLower(path[strings.LastIndexByte(path, '/')+1:])
+	return strings.Contains(last, "query") || strings.HasPrefix(last, "get") || strings.HasPrefix(last, "download")
 }

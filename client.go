@@ -220,7 +220,7 @@ func newV3Stack(cfg Config, next transport.Doer, primary, backup string) transpo
 // prefix), so that the log records one line per call.
 func withRetryAndLog(cfg Config, next transport.Doer, primary, backup, prefix string) transport.Doer {
 	if backup != "" {
-		next = &backupRetry{primary: primary, backup: backup, next: next, log: cfg.Logger}
+		next = &backupRetry{primary: primary, backup: backup, next: next, log: cfg.Logger, v2: prefix == "v2/"}
 	}
 	if cfg.Logger != nil {
 		next = &requestLog{log: cfg.Logger, prefix: prefix, next: next}

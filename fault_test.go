@@ -326,3 +326,40 @@ func TestFaultErrorTextHasNoQuery(t *testing.T) {
 		}
 	}
 }
+
+// APIv2's queries are POSTs: one the primary received and never answered
+// goes to the backup domain like an APIv3 GET, while a micropay, which
+// charges the buyer's code, does not.
+func TestFaultBackupDomainV2(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			srv := wxpaytest.NewServer()
+			defer srv.Close()
+			primary := newRawServer(t, func(c net.Conn) { c.Close() })
+			cfg := srv.V2Config()
+			cfg.BaseURL, cfg.BackupURL = primary.URL(), srv.URL
+			cfg.Transport = tr.new(cfg)
+			client, err := wechatpay.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			_, err = client.Chain("v2/pay/micropay").Post(ctx, wechatpay.M{"xml": wechatpay.M{
+				"appid": srv.V2AppID, "mch_id": srv.V2MchID, "body": "fault", "out_trade_no": "FAULT-V2",
+				"total_fee": "1", "spbill_create_ip": "127.0.0.1", "auth_code": "134567890123456789",
+			}})
+			check(t, "micropay", err, srv, primary, false, true)
+			srv.Reset()
+			_, err = client.Chain("v2/pay/orderquery").Post(ctx, wechatpay.M{"xml": wechatpay.M{
+				"appid": srv.V2AppID, "mch_id": srv.V2MchID, "out_trade_no": "FAULT-V2",
+			}})
+			if n := len(srv.Requests()); n != 1 {
+				t.Errorf("orderquery: the backup received %d requests, want 1 (%v)", n, err)
+			}
+			var terr *wechatpay.TransportError
+			if errors.As(err, &terr) {
+				t.Errorf("orderquery: %v", err)
+			}
+		})
+	}
+}
