@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -167,5 +169,51 @@ func TestLoadFixtures(t *testing.T) {
 		if _, _, err := loadFixtures(ctx, srv, file); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error with %q", body, err, want)
 		}
+	}
+}
+
+// wxpay serve -fixtures starts with the file's orders, which a program
+// then finds; a fixtures file that does not load stops it.
+func TestServeFixturesFlag(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "fixtures.json")
+	os.WriteFile(file, []byte(`{"orders": [{"out_trade_no": "F-1", "total": 300, "state": "SUCCESS"}]}`), 0o600)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	stdin, typed := io.Pipe()
+	defer typed.Close()
+	configs := make(chan string, 1)
+	exit := make(chan int, 1)
+	go func() {
+		exit <- serve(ctx, []string{"-dir", filepath.Join(dir, "server"), "-fixtures", file}, stdin, &out, &errOut, func(config string) { configs <- config })
+	}()
+	var config string
+	select {
+	case config = <-configs:
+	case code := <-exit:
+		t.Fatalf("serve exited %d before it was ready: %s", code, errOut.String())
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"-c", config, "-q", "mchid=1230000109", "-p", "out_trade_no=F-1", "v3/pay/transactions/out-trade-no/{out_trade_no}"}, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stdout.String(), `"trade_state": "SUCCESS"`) {
+		t.Errorf("query of the fixture order: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	cancel()
+	if code := <-exit; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, errOut.String())
+	}
+	text := out.String()
+	for _, want := range []string{"POST /v3/pay/transactions/native -> ok\n", "fixtures: 1 order(s) placed, 0 repl(ies) scripted from " + file + "\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("serve output lacks %q:\n%s", want, text)
+		}
+	}
+
+	os.WriteFile(file, []byte(`{"orders": [{"out_trade_no": "F-1"}]}`), 0o600)
+	errOut.Reset()
+	if code := serve(context.Background(), []string{"-dir", filepath.Join(dir, "server2"), "-fixtures", file}, strings.NewReader(""), io.Discard, &errOut, nil); code != 1 ||
+		!strings.Contains(errOut.String(), "needs an out_trade_no and a total") {
+		t.Errorf("a bad fixtures file: exit %d, %s", code, errOut.String())
 	}
 }
