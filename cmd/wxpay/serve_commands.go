@@ -244,7 +244,7 @@ func cmdFault(_ context.Context, srv *wxpaytest.Server, args []string, w io.Writ
 	if len(args) == 2 {
 		var err error
 		if n, err = strconv.Atoi(args[1]); err != nil || n < 1 || n > 1000 {
-			return fmt.Errorf("N %q is not a number from 1 to 1000", args[1])
+			return fmt.Errorf("the count %q is not a number from 1 to 1000", args[1])
 		}
 	}
 	faults := make([]wxpaytest.Fault, n)

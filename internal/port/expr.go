@@ -808,8 +808,7 @@ func show(e expr, php bool) string {
 	if !php {
 		arrow = "."
 	}
-	var args func(a []expr) string
-	args = func(a []expr) string {
+	args := func(a []expr) string {
 		var s []string
 		for _, x := range a {
 			s = append(s, show(x, php))
