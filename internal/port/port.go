@@ -376,46 +376,15 @@ func assigned(st stmt) map[string]bool {
 
 // uses reports whether a statement mentions one of names.
 func uses(st stmt, names map[string]bool) bool {
-	found := false
-	var walk func(e expr)
-	walk = func(e expr) {
-		if e == nil || found {
-			return
-		}
-		switch e := e.(type) {
-		case *phpVar:
-			found = names["$"+e.name]
-		case *ident:
-			found = names[e.name]
-		case *arrayLit:
-			for _, it := range e.items {
-				walk(it.key)
-				walk(it.value)
-			}
-		case *member:
-			walk(e.x)
-			walk(e.index)
-		case *call:
-			walk(e.fn)
-			for _, a := range e.args {
-				walk(a)
-			}
-		case *staticCall:
-			for _, a := range e.args {
-				walk(a)
-			}
-		case *cast:
-			walk(e.x)
-		case *unary:
-			walk(e.x)
-		case *binary:
-			walk(e.x)
-			walk(e.y)
-		}
-	}
-	walk(st.x)
+	read := map[string]bool{}
+	varsOf(st.x, read)
 	for _, a := range st.args {
-		walk(a)
+		varsOf(a, read)
 	}
-	return found
+	for name := range read {
+		if names[name] {
+			return true
+		}
+	}
+	return false
 }
