@@ -221,13 +221,9 @@ func (s *Server) prepay(c call, tradeType string) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
-	var f [5]string
-	for i, name := range [...]string{"appid", "mchid", "description", "out_trade_no", "notify_url"} {
-		v, err := stringField(c.body, name, name)
-		if err != nil {
-			return refuse(err)
-		}
-		f[i] = v
+	f, err := stringFields(c.body, "", "appid", "mchid", "description", "out_trade_no", "notify_url")
+	if err != nil {
+		return refuse(err)
 	}
 	appid, mchid, description, outTradeNo, notifyURL := f[0], f[1], f[2], f[3], f[4]
 	total, err := fenField(c.body, "amount.total")
@@ -455,13 +451,9 @@ func (s *Server) combineReverse(c call) reply {
 	}
 	want := make([]subOrder, len(elems))
 	for i, e := range elems {
-		var f [4]string
-		for j, name := range [...]string{"mchid", "out_trade_no", "sub_mchid", "sub_appid"} {
-			v, err := stringField([]byte(e.Raw), name, fmt.Sprintf("sub_orders[%d].%s", i, name))
-			if err != nil {
-				return refuse(err)
-			}
-			f[j] = v
+		f, err := stringFields([]byte(e.Raw), fmt.Sprintf("sub_orders[%d].", i), "mchid", "out_trade_no", "sub_mchid", "sub_appid")
+		if err != nil {
+			return refuse(err)
 		}
 		want[i] = subOrder{mchid: f[0], outTradeNo: f[1], subMchID: f[2], subAppID: f[3]}
 	}
@@ -539,6 +531,20 @@ func stringField(body []byte, path, name string) (string, *Error) {
 		return "", paramError("%s must not be empty", name)
 	}
 	return v.Str, nil
+}
+
+// stringFields reads the named non-empty string fields of body, in order;
+// an error names the field with prefix before it (receivers[0].).
+func stringFields(body []byte, prefix string, names ...string) ([]string, *Error) {
+	f := make([]string, len(names))
+	for i, name := range names {
+		v, err := stringField(body, name, prefix+name)
+		if err != nil {
+			return nil, err
+		}
+		f[i] = v
+	}
+	return f, nil
 }
 
 func ok(v any) reply { return reply{status: http.StatusOK, body: marshal(v)} }

@@ -137,13 +137,9 @@ func (s *Server) addReceiver(c call) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
-	var f [4]string
-	for i, name := range [...]string{"appid", "type", "account", "relation_type"} {
-		v, err := stringField(c.body, name, name)
-		if err != nil {
-			return refuse(err)
-		}
-		f[i] = v
+	f, err := stringFields(c.body, "", "appid", "type", "account", "relation_type")
+	if err != nil {
+		return refuse(err)
 	}
 	appid, typ, account, relation := f[0], f[1], f[2], f[3]
 	if err := s.checkAppID(appid, "appid"); err != nil {
@@ -191,13 +187,9 @@ func (s *Server) deleteReceiver(c call) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
-	var f [3]string
-	for i, name := range [...]string{"appid", "type", "account"} {
-		v, err := stringField(c.body, name, name)
-		if err != nil {
-			return refuse(err)
-		}
-		f[i] = v
+	f, err := stringFields(c.body, "", "appid", "type", "account")
+	if err != nil {
+		return refuse(err)
 	}
 	if err := s.checkAppID(f[0], "appid"); err != nil {
 		return refuse(err)
@@ -273,13 +265,9 @@ func (s *Server) createShare(c call) reply {
 	var sum int64
 	for i, e := range list.Array() {
 		raw := []byte(e.Raw)
-		var f [3]string
-		for j, name := range [...]string{"type", "account", "description"} {
-			v, err := stringField(raw, name, fmt.Sprintf("receivers[%d].%s", i, name))
-			if err != nil {
-				return refuse(err)
-			}
-			f[j] = v
+		f, err := stringFields(raw, fmt.Sprintf("receivers[%d].", i), "type", "account", "description")
+		if err != nil {
+			return refuse(err)
 		}
 		amount, err := fenField(raw, "amount")
 		if err != nil {
@@ -360,13 +348,9 @@ func (s *Server) unfreezeShare(c call) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
-	var f [3]string
-	for i, name := range [...]string{"transaction_id", "out_order_no", "description"} {
-		v, err := stringField(c.body, name, name)
-		if err != nil {
-			return refuse(err)
-		}
-		f[i] = v
+	f, err := stringFields(c.body, "", "transaction_id", "out_order_no", "description")
+	if err != nil {
+		return refuse(err)
 	}
 	txID, outOrderNo, description := f[0], f[1], f[2]
 	now := s.now()
@@ -422,13 +406,9 @@ func (s *Server) createShareReturn(c call) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
-	var f [3]string
-	for i, name := range [...]string{"out_return_no", "return_mchid", "description"} {
-		v, err := stringField(c.body, name, name)
-		if err != nil {
-			return refuse(err)
-		}
-		f[i] = v
+	f, err := stringFields(c.body, "", "out_return_no", "return_mchid", "description")
+	if err != nil {
+		return refuse(err)
 	}
 	outReturnNo, returnMchID, description := f[0], f[1], f[2]
 	amount, err := fenField(c.body, "amount")

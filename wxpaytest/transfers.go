@@ -95,13 +95,9 @@ func (s *Server) createTransferBill(c call) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
-	var f [5]string
-	for i, name := range [...]string{"appid", "out_bill_no", "openid", "transfer_remark", "transfer_scene_id"} {
-		v, err := stringField(c.body, name, name)
-		if err != nil {
-			return refuse(err)
-		}
-		f[i] = v
+	f, err := stringFields(c.body, "", "appid", "out_bill_no", "openid", "transfer_remark", "transfer_scene_id")
+	if err != nil {
+		return refuse(err)
 	}
 	appid, outBillNo, openID, remark, scene := f[0], f[1], f[2], f[3], f[4]
 	if err := s.checkAppID(appid, "appid"); err != nil {
@@ -305,13 +301,9 @@ func (s *Server) createTransferBatch(c call) reply {
 	if err := requireObject(c.body); err != nil {
 		return refuse(err)
 	}
-	var f [5]string
-	for i, name := range [...]string{"appid", "out_batch_no", "batch_name", "batch_remark", "transfer_scene_id"} {
-		v, err := stringField(c.body, name, name)
-		if err != nil {
-			return refuse(err)
-		}
-		f[i] = v
+	f, err := stringFields(c.body, "", "appid", "out_batch_no", "batch_name", "batch_remark", "transfer_scene_id")
+	if err != nil {
+		return refuse(err)
 	}
 	if err := s.checkAppID(f[0], "appid"); err != nil {
 		return refuse(err)
