@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -376,11 +377,12 @@ func (op *Operation) CheckRequired(has func(name string) bool) *Error {
 }
 
 // CheckFields checks the APIv2 fields of a request or a reply: each
-// field, then, from the Server level, the required ones.
+// field, in the order of their names so that the one named is the same
+// on every run, then, from the Server level, the required ones.
 func CheckFields(node *Node, where string, fields map[string]string, level Level) *Error {
 	op := Operation{Body: node}
-	for k, v := range fields {
-		if e := op.CheckField(k, v, level); e != nil {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		if e := op.CheckField(k, fields[k], level); e != nil {
 			e.In = where
 			return e
 		}

@@ -101,8 +101,13 @@ func TestCheckQueryAndFields(t *testing.T) {
 		t.Errorf("%v", e)
 	}
 	e := CheckFields(v2.Body, "fields", map[string]string{"appid": "wx1", "mch_id": "1", "nonce_str": "x", "sign": "y"}, Server)
+	// Either number names the order, so the overlay requires neither alone.
 	if e != nil {
-		t.Logf("orderquery without an order number: %v", e)
+		t.Errorf("orderquery by neither number: %v; the overlay makes each optional", e)
+	}
+	e = CheckFields(v2.Body, "fields", map[string]string{"appid": strings.Repeat("w", 33), "mch_id": strings.Repeat("1", 33), "nonce_str": "x", "sign": "y"}, Server)
+	if e == nil || e.Field != "appid" {
+		t.Errorf("%v, want appid named first of two fields too long", e)
 	}
 	state := Lookup("POST v2/applyment/micro/getstate")
 	if e := state.CheckField("business_code", strings.Repeat("码", 11), Server); e == nil || e.Error() != "fields field business_code: is 33 bytes long, at most 32" {
